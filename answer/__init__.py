@@ -1,0 +1,1 @@
+"""Grounded, cited answers from assembled context."""

@@ -1,0 +1,1 @@
+"""FastAPI service: /ask, /search, versions and admin routes."""

@@ -1,0 +1,1 @@
+"""Token-budgeted context assembly."""

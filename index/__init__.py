@@ -1,0 +1,1 @@
+"""Immutable, versioned Qdrant index: one shard or collection per version."""

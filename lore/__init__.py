@@ -1,0 +1,1 @@
+"""lore: grounded, cited answers over private documents."""

@@ -1,0 +1,33 @@
+"""lore's error hierarchy; api/errors.py maps it to HTTP, lore/cli.py to exit codes."""
+
+
+class LoreError(Exception):
+    """Base class: the message is meant for the user and says what to do."""
+
+
+class BadInput(LoreError):
+    """The caller sent something unusable (HTTP 400/422, exit 2)."""
+
+
+class NotFound(LoreError):
+    """A named thing (version, path) does not exist (HTTP 404, exit 3)."""
+
+
+class NotReady(LoreError):
+    """No active version to answer from yet (HTTP 503, exit 4)."""
+
+
+class Conflict(LoreError):
+    """The operation clashes with current state: lock held, wrong status (HTTP 409, exit 5)."""
+
+
+class Forbidden(LoreError):
+    """Missing or insufficient API key (HTTP 401/403)."""
+
+
+class ParseError(LoreError):
+    """One document could not be parsed; the batch goes on and reports it."""
+
+
+class IndexBuildError(LoreError):
+    """Nothing could be indexed (exit 1)."""

