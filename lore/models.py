@@ -101,3 +101,81 @@ class Filters:
     path_prefix: str | None = None
     tags: tuple[str, ...] = ()
     modified_after: float | None = None  # epoch seconds
+
+
+class DropReason(StrEnum):
+    BUDGET = "budget"
+    DUPLICATE = "duplicate"
+    BELOW_THRESHOLD = "below_threshold"
+    HISTORY = "history"  # an old conversation turn that did not fit
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of adjacent chunks of one document, as placed in the context."""
+
+    source: str
+    title: str
+    breadcrumbs: tuple[str, ...]
+    page: int | None
+    chunk_ids: tuple[str, ...]
+    text: str
+    score: float
+    tokens: int
+    position: int  # position of the first chunk, for reading order
+
+
+@dataclass(frozen=True)
+class Dropped:
+    chunk_id: str
+    source: str
+    reason: DropReason
+    tokens: int
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Token budget split by role; `context` is what remains for passages."""
+
+    total: int
+    system: int
+    history: int
+    question: int
+    reserve: int  # kept free for the answer
+
+    @property
+    def context(self) -> int:
+        return max(0, self.total - self.system - self.history - self.question - self.reserve)
+
+
+@dataclass(frozen=True)
+class Context:
+    passages: tuple[Passage, ...]
+    tokens: int
+    budget: Budget
+    dropped: tuple[Dropped, ...] = ()
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    title: str
+    page: int | None
+    chunk_id: str
+    text: str  # the quoted passage text that supports the cited sentence
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    evidence: float = 0.0  # the score the abstention threshold was compared with

@@ -1,0 +1,35 @@
+"""Exact token counts with the embedding model's own word-piece tokenizer."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from tokenizers import Tokenizer as _HFTokenizer
+
+
+class Tokenizer:
+    """Counts and cuts text in the model's word pieces (special tokens excluded)."""
+
+    def __init__(self, model_path: str) -> None:
+        tok = _HFTokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+        # The shipped tokenizer.json pads and truncates to 128; counting needs neither.
+        tok.no_padding()
+        tok.no_truncation()
+        self._tok = tok
+
+    def count(self, text: str) -> int:
+        return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0
+
+    def count_many(self, texts: list[str]) -> list[int]:
+        encs = self._tok.encode_batch(texts, add_special_tokens=False)
+        return [len(e.ids) for e in encs]
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character span of each token, for cutting text at a token count."""
+        return list(self._tok.encode(text, add_special_tokens=False).offsets)
+
+
+@lru_cache(maxsize=4)
+def get_tokenizer(model_path: str) -> Tokenizer:
+    return Tokenizer(model_path)
