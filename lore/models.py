@@ -48,6 +48,7 @@ class Chunk:
     trust: float = 1.0
     tokens: int = 0
     tags: tuple[str, ...] = ()
+    overlap: int = 0  # leading characters repeated from the previous chunk (stripped on merge)
 
     @property
     def heading(self) -> str:

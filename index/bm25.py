@@ -1,0 +1,93 @@
+"""BM25 as sparse vectors: documents carry the saturated term frequency, the engine the IDF.
+
+Qdrant's `Modifier.Idf` scores a point as  sum_t idf(t) * query_weight(t) * doc_weight(t)  with
+    idf(t) = ln(1 + (N - n_t + 0.5) / (n_t + 0.5))      (N points in the shard, n_t holding t)
+which is Lucene's IDF: always positive. rank_bm25.BM25Okapi uses ln((N - n_t + 0.5) / (n_t + 0.5))
+instead, negative for terms in more than half the documents (it floors those at epsilon * mean
+idf), so its scores differ but its rankings agree unless a query term is that common.
+With doc_weight = BM25's tf part (`doc_vector`) and query_weight = 1 (`query_vector`) the engine's
+score is Okapi BM25 with the Lucene IDF; IDF stays right as versions grow, nothing to recompute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from enum import StrEnum
+
+import snowballstemmer
+
+from lore.models import SparseVector
+
+
+class Analyzer(StrEnum):
+    PLAIN = "plain"  # lowercase words only
+    STOPWORDS = "stopwords"  # ... minus English stop words
+    STEM = "stem"  # ... and Porter2-stemmed, so "configuring" finds "configuration"
+
+
+# Stemming lifts recall on prose questions; changing it changes every sparse vector, so it is a
+# build-time constant (add it to Settings.fingerprint if it ever becomes a setting).
+DEFAULT_ANALYZER = Analyzer.STEM
+
+# Lucene's EnglishAnalyzer set: short, so words like "how"/"why" stay and IDF weighs them down.
+# fmt: off
+STOP_WORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+        "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+        "these", "they", "this", "to", "was", "will", "with",
+    }
+)
+# fmt: on
+
+# Runs of Unicode letters and digits: "k8s", "utf8", "2024" stay whole; "_", "-", "." split.
+_WORD = re.compile(r"[^\W_]+")
+
+# snowballstemmer's pure-Python stemmers keep per-call state on the instance: one per thread.
+_local = threading.local()
+
+
+def _stem(words: list[str]) -> list[str]:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return list(stemmer.stemWords(words))
+
+
+def tokenize(text: str, analyzer: Analyzer = DEFAULT_ANALYZER) -> list[str]:
+    """Deterministic terms of `text`: NFKC, casefolded, split on non-alphanumerics."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if analyzer is Analyzer.PLAIN:
+        return words
+    words = [w for w in words if w not in STOP_WORDS]
+    return words if analyzer is Analyzer.STOPWORDS else _stem(words)
+
+
+def term_id(token: str) -> int:
+    """Stable uint32 id (Qdrant's sparse index type), the same in every process and run.
+
+    Birthday bound: V distinct terms give about V^2 / 2^33 colliding pairs, ~1 at 100k terms and
+    ~100 at 1M; a collision merges two terms' postings, a small score error on rare terms.
+    """
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+
+
+def doc_vector(tokens: Sequence[str], avgdl: float, k1: float, b: float) -> SparseVector:
+    """BM25 term weights tf*(k1+1) / (tf + k1*(1 - b + b*dl/avgdl)) of one document."""
+    if avgdl <= 0:
+        raise ValueError("avgdl must be positive")
+    counts = Counter(term_id(t) for t in tokens)
+    norm = k1 * (1 - b + b * len(tokens) / avgdl)
+    indices = tuple(sorted(counts))
+    return SparseVector(indices, tuple(counts[i] * (k1 + 1) / (counts[i] + norm) for i in indices))
+
+
+def query_vector(tokens: Sequence[str]) -> SparseVector:
+    """Each distinct query term once, weight 1: the engine multiplies in its IDF."""
+    indices = tuple(sorted({term_id(t) for t in tokens}))
+    return SparseVector(indices, (1.0,) * len(indices))

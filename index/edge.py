@@ -1,0 +1,201 @@
+"""IndexStore on embedded Qdrant Edge: one shard directory per version under `root`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import qdrant_edge as qe
+
+from index.base import DENSE, SPARSE
+from index.edge_filter import edge_filter
+from index.payload import (
+    FLOAT_FIELDS,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    conditions,
+    from_payload,
+    neighbour_conditions,
+    to_payload,
+)
+from lore.errors import BadInput, Conflict, NotFound
+from lore.models import Chunk, Filters, Hit, SparseVector
+
+# Points per upsert call: ~0.5 MB of 384-d vectors plus payload, a good pace without big spikes.
+BATCH = 256
+# Points per scroll page in `scan`: the same trade-off on the way out.
+PAGE = 256
+# A version names a directory: no separators, no leading dot.
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+_INDEXES = (
+    [(f, qe.PayloadSchemaType.Keyword) for f in KEYWORD_FIELDS]
+    + [(f, qe.PayloadSchemaType.Integer) for f in INTEGER_FIELDS]
+    + [(f, qe.PayloadSchemaType.Float) for f in FLOAT_FIELDS]
+)
+
+
+def _config(dim: int) -> qe.EdgeConfig:
+    return qe.EdgeConfig(
+        vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+        sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        # With a WAL the first process to open a shard locks it and every other open fails
+        # (WouldBlock), yet API replicas and the CLI must read the same version. A version is
+        # only used after `finish` has flushed it, and a crashed build is discarded anyway.
+        wal_enabled=False,
+    )
+
+
+def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> qe.Point:
+    bm25 = qe.SparseVector(list(sparse.indices), list(sparse.values))
+    vectors = {DENSE: dense.tolist(), SPARSE: bm25}
+    return qe.Point(chunk.id, vectors, to_payload(chunk))
+
+
+class EdgeStore:
+    """Opened shards are cached. EdgeShard reads take &self in Rust and ran concurrently from
+    8 threads without error, so queries take no lock; the lock only guards opening/closing."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._shards: dict[str, qe.EdgeShard] = {}
+        self._lock = threading.Lock()
+
+    def _path(self, version: str) -> Path:
+        if not _VERSION.fullmatch(version):
+            raise BadInput(f"invalid version name {version!r}")
+        return self.root / version
+
+    def _shard(self, version: str) -> qe.EdgeShard:
+        with self._lock:
+            shard = self._shards.get(version)
+            if shard is None:
+                if not self.exists(version):
+                    raise NotFound(f"index version {version} does not exist")
+                shard = self._shards[version] = qe.EdgeShard.load(str(self._path(version)))
+            return shard
+
+    def create(self, version: str, dim: int) -> None:
+        path = self._path(version)
+        with self._lock:
+            if path.exists():
+                raise Conflict(f"index version {version} already exists")
+            shard = qe.EdgeShard.create(str(path), _config(dim))
+            for name, schema in _INDEXES:
+                shard.update(qe.UpdateOperation.create_field_index(name, schema))
+            self._shards[version] = shard
+
+    def add(
+        self,
+        version: str,
+        chunks: Sequence[Chunk],
+        dense: np.ndarray,
+        sparse: Sequence[SparseVector],
+    ) -> None:
+        if not len(chunks) == len(dense) == len(sparse):
+            raise ValueError("chunks, dense and sparse must have the same length")
+        shard = self._shard(version)
+        for start in range(0, len(chunks), BATCH):
+            end = start + BATCH
+            points = list(map(_point, chunks[start:end], dense[start:end], sparse[start:end]))
+            shard.update(qe.UpdateOperation.upsert_points(points))
+
+    def finish(self, version: str) -> None:
+        shard = self._shard(version)
+        shard.flush()
+        shard.optimize()
+
+    def _search(
+        self, version: str, query: qe.Query, limit: int, filters: Filters | None
+    ) -> list[Hit]:
+        request = qe.QueryRequest(
+            limit=limit,
+            query=query,
+            filter=edge_filter(conditions(filters)),
+            with_payload=True,
+            with_vector=False,
+        )
+        points = self._shard(version).query(request)
+        return [
+            Hit(from_payload(p.id, p.payload or {}), p.score, rank)
+            for rank, p in enumerate(points, start=1)
+        ]
+
+    def search_dense(
+        self, version: str, vector: np.ndarray, limit: int, filters: Filters | None = None
+    ) -> list[Hit]:
+        return self._search(version, qe.Query.Nearest(vector.tolist(), using=DENSE), limit, filters)
+
+    def search_sparse(
+        self, version: str, vector: SparseVector, limit: int, filters: Filters | None = None
+    ) -> list[Hit]:
+        query = qe.SparseVector(list(vector.indices), list(vector.values))
+        return self._search(version, qe.Query.Nearest(query, using=SPARSE), limit, filters)
+
+    def get(self, version: str, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks found, in the order asked; unknown ids are skipped."""
+        for point_id in ids:
+            try:
+                uuid.UUID(point_id)
+            except ValueError:
+                raise BadInput(f"chunk id {point_id!r} is not a UUID") from None
+        records = self._shard(version).retrieve(list(ids), True, False) if ids else []
+        found = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
+        return [found[i] for i in ids if i in found]
+
+    def neighbours(self, version: str, source: str, positions: Sequence[int]) -> list[Chunk]:
+        """Chunks of `source` at `positions`, in reading order."""
+        wanted = sorted(set(positions))
+        if not wanted:
+            return []
+        request = qe.ScrollRequest(
+            limit=len(wanted),
+            filter=edge_filter(neighbour_conditions(source, wanted)),
+            with_payload=True,
+            with_vector=False,
+        )
+        records, _ = self._shard(version).scroll(request)
+        chunks = [from_payload(r.id, r.payload or {}) for r in records]
+        return sorted(chunks, key=lambda c: c.position)
+
+    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
+        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
+        shard = self._shard(version)
+        offset = None
+        while True:
+            request = qe.ScrollRequest(
+                offset=offset, limit=PAGE, with_payload=True, with_vector=[DENSE]
+            )
+            records, offset = shard.scroll(request)
+            for r in records:
+                vector = np.asarray(r.vector[DENSE], dtype=np.float32)  # type: ignore[index, call-overload]
+                yield from_payload(r.id, r.payload or {}), vector
+            if offset is None:
+                return
+
+    def count(self, version: str) -> int:
+        return self._shard(version).count(qe.CountRequest(exact=True))
+
+    def exists(self, version: str) -> bool:
+        return self._path(version).is_dir()
+
+    def drop(self, version: str) -> None:
+        """Close and delete the version; dropping a missing version does nothing."""
+        path = self._path(version)
+        with self._lock:
+            shard = self._shards.pop(version, None)
+            if shard is not None:
+                shard.close()
+            if path.exists():
+                shutil.rmtree(path)
+
+    def close(self) -> None:
+        with self._lock:
+            for shard in self._shards.values():
+                shard.close()
+            self._shards.clear()

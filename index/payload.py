@@ -1,0 +1,106 @@
+"""Chunk <-> point payload, and Filters as backend-neutral conditions each backend translates.
+
+Every condition here can be answered exactly by a keyword/number payload index, so both Qdrant
+Edge and a Qdrant server filter inside the vector search instead of after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lore.models import Chunk, Filters
+
+# Payload fields that carry a payload index, with the index kind (see edge.py / other backends).
+KEYWORD_FIELDS = ("source", "dirs", "tags")
+INTEGER_FIELDS = ("position",)
+FLOAT_FIELDS = ("mtime",)
+
+
+def ancestor_dirs(source: str) -> list[str]:
+    """'a/b/c.md' -> ['a', 'a/b']: a path-prefix filter becomes an exact keyword match."""
+    parts = source.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def to_payload(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "text": chunk.text,
+        "source": chunk.source,
+        "title": chunk.title,
+        "breadcrumbs": list(chunk.breadcrumbs),
+        "page": chunk.page,
+        "position": chunk.position,
+        "content_hash": chunk.content_hash,
+        "doc_hash": chunk.doc_hash,
+        "trust": chunk.trust,
+        "mtime": chunk.mtime,
+        "tokens": chunk.tokens,
+        "tags": list(chunk.tags),
+        "dirs": ancestor_dirs(chunk.source),
+    }
+
+
+def from_payload(point_id: object, payload: dict[str, Any]) -> Chunk:
+    """`point_id` may come back as a uuid.UUID (Edge does that): ids stay strings in lore."""
+    return Chunk(
+        id=str(point_id),
+        source=payload["source"],
+        title=payload["title"],
+        text=payload["text"],
+        breadcrumbs=tuple(payload["breadcrumbs"]),
+        page=payload["page"],
+        position=payload["position"],
+        content_hash=payload["content_hash"],
+        doc_hash=payload["doc_hash"],
+        mtime=payload["mtime"],
+        trust=payload["trust"],
+        tokens=payload["tokens"],
+        tags=tuple(payload["tags"]),
+    )
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """`key` (or one element of it, for list fields) equals one of `values`."""
+
+    key: str
+    values: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Above:
+    """`key` is strictly greater than `bound`."""
+
+    key: str
+    bound: float
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of the nested conditions holds."""
+
+    options: tuple[OneOf | Above, ...]
+
+
+Condition = OneOf | Above | AnyOf
+
+
+def conditions(filters: Filters | None) -> list[Condition]:
+    """What the engine must enforce (all of it); `source_glob` is left to the retrieval layer."""
+    if filters is None:
+        return []
+    out: list[Condition] = []
+    prefix = (filters.path_prefix or "").strip("/")
+    if prefix:
+        # A folder matches through `dirs`; a prefix naming the file itself matches `source`.
+        out.append(AnyOf((OneOf("dirs", (prefix,)), OneOf("source", (prefix,)))))
+    if filters.tags:
+        out.append(OneOf("tags", tuple(filters.tags)))
+    if filters.modified_after is not None:
+        out.append(Above("mtime", filters.modified_after))
+    return out
+
+
+def neighbour_conditions(source: str, positions: list[int]) -> list[Condition]:
+    return [OneOf("source", (source,)), OneOf("position", tuple(positions))]

@@ -1,0 +1,53 @@
+"""The `lore` command: one entry point, LoreError -> a one-line message and an exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from lore.commands import index_cmds
+from lore.errors import (
+    BadInput,
+    Conflict,
+    Forbidden,
+    IndexBuildError,
+    LoreError,
+    NotFound,
+    NotReady,
+)
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+index_cmds.register(app)
+
+EXIT_CODES: dict[type[LoreError], int] = {
+    IndexBuildError: 1,
+    BadInput: 2,
+    NotFound: 3,
+    NotReady: 4,
+    Conflict: 5,
+    Forbidden: 6,
+}
+
+
+def exit_code(exc: LoreError) -> int:
+    return next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except LoreError as exc:
+        print(f"lore: {exc}", file=sys.stderr)
+        sys.exit(exit_code(exc))
+    except KeyboardInterrupt:
+        print("lore: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except click.ClickException as exc:  # usage errors: click's own message and code 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, EOFError):
+        sys.exit(1)

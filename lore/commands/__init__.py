@@ -1,0 +1,1 @@
+"""CLI sub-commands, grouped by what they touch."""

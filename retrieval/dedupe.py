@@ -1,0 +1,78 @@
+"""Collapse near-duplicate chunks (the same text from copied files) to one.
+
+Two chunks are duplicates when their content hashes are equal, their normalised texts are
+equal (case, punctuation and spacing ignored), or their word 3-shingle sets overlap by at
+least NEAR_DUPLICATE (a copy with a word or two edited). Of each group the chunk with the
+highest trust, then the highest score, is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lore.models import ScoredChunk
+
+# Jaccard on 3-shingles: one edited word in a 150-word chunk still scores ~0.96, while
+# neighbouring chunks that only share the chunker's overlap stay far below.
+NEAR_DUPLICATE = 0.9
+_SHINGLE = 3  # words per shingle: long enough that shared stock phrases don't match
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    chunk: ScoredChunk  # the collapsed copy
+    kept_id: str  # the chunk that represents it in the results
+
+
+def normalise(text: str) -> str:
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def shingles(normalised: str) -> frozenset[tuple[str, ...]]:
+    words = normalised.split()
+    if len(words) <= _SHINGLE:
+        return frozenset([tuple(words)])
+    return frozenset(tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1))
+
+
+def jaccard(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 1.0
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    content_hash: str
+    text: str  # normalised
+    grams: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, hit: ScoredChunk) -> _Fingerprint:
+        text = normalise(hit.chunk.text)
+        return cls(hit.chunk.content_hash, text, shingles(text))
+
+    def same(self, other: _Fingerprint, threshold: float) -> bool:
+        if self.content_hash == other.content_hash or self.text == other.text:
+            return True
+        return jaccard(self.grams, other.grams) >= threshold
+
+
+def dedupe(
+    hits: Sequence[ScoredChunk], threshold: float = NEAR_DUPLICATE
+) -> tuple[list[ScoredChunk], list[Duplicate]]:
+    """Kept chunks in their input order, and every collapsed copy with the id it merged into."""
+    preferred = sorted(hits, key=lambda h: (-h.chunk.trust, -h.score, h.chunk.id))
+    kept: list[tuple[str, _Fingerprint]] = []
+    dupes: list[Duplicate] = []
+    for hit in preferred:
+        fp = _Fingerprint.of(hit)
+        twin = next((cid for cid, other in kept if fp.same(other, threshold)), None)
+        if twin is None:
+            kept.append((hit.chunk.id, fp))
+        else:
+            dupes.append(Duplicate(chunk=hit, kept_id=twin))
+    kept_ids = {cid for cid, _ in kept}
+    return [h for h in hits if h.chunk.id in kept_ids], dupes

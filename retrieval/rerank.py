@@ -1,0 +1,86 @@
+"""Final score: fused relevance scaled by source trust and, optionally, freshness.
+
+final = fused * (1 - trust_weight * (1 - trust)) * freshness
+
+Multiplying (rather than adding a trust bonus) means trust reorders relevant chunks but never
+lifts an irrelevant one; with trust_weight 0.3 a trust-0 source keeps 70% of its relevance.
+freshness = 0.5 ** (age_days / half_life_days), or 1 when no half-life is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lore.models import Breakdown, Chunk, Hit, ScoredChunk
+from lore.settings import Settings
+from retrieval.fusion import FusionMethod, fuse
+
+_DAY = 86_400.0  # seconds
+
+
+@dataclass(frozen=True)
+class RerankWeights:
+    rrf_k: int = 60  # Cormack et al. 2009
+    dense: float = 1.0
+    sparse: float = 1.0
+    trust: float = 0.3  # same default as Settings.trust_weight
+    half_life_days: float | None = None
+    method: FusionMethod = FusionMethod.RRF
+
+    @classmethod
+    def from_settings(cls, s: Settings, method: FusionMethod = FusionMethod.RRF) -> RerankWeights:
+        return cls(
+            s.rrf_k, s.dense_weight, s.sparse_weight, s.trust_weight,
+            s.freshness_half_life_days, method,
+        )
+
+
+def freshness(mtime: float, now: float, half_life_days: float | None) -> float:
+    """Exponential decay on age; files dated in the future count as new."""
+    if not half_life_days:
+        return 1.0
+    age_days = max(0.0, now - mtime) / _DAY
+    return float(0.5 ** (age_days / half_life_days))
+
+
+def trust_factor(trust: float, weight: float) -> float:
+    return 1.0 - weight * (1.0 - min(1.0, max(0.0, trust)))
+
+
+def rerank(
+    dense: Sequence[Hit], sparse: Sequence[Hit], weights: RerankWeights, now: float
+) -> list[ScoredChunk]:
+    """Every chunk found by either retriever, best first, each with its full breakdown."""
+    fused = fuse(
+        weights.method,
+        [[(h.chunk.id, h.score) for h in dense], [(h.chunk.id, h.score) for h in sparse]],
+        weights.rrf_k,
+        [weights.dense, weights.sparse],
+    )
+    by_dense = {h.chunk.id: h for h in dense}
+    by_sparse = {h.chunk.id: h for h in sparse}
+    chunks: dict[str, Chunk] = {h.chunk.id: h.chunk for h in (*sparse, *dense)}
+    scored = [
+        _score(chunk, by_dense.get(cid), by_sparse.get(cid), fused[cid], weights, now)
+        for cid, chunk in chunks.items()
+    ]
+    return sorted(scored, key=lambda s: (-s.score, s.chunk.id))
+
+
+def _score(
+    chunk: Chunk, d: Hit | None, s: Hit | None, fused: float, w: RerankWeights, now: float
+) -> ScoredChunk:
+    fresh = freshness(chunk.mtime, now, w.half_life_days)
+    final = fused * trust_factor(chunk.trust, w.trust) * fresh
+    breakdown = Breakdown(
+        dense_rank=d.rank if d else None,
+        dense_score=d.score if d else None,
+        bm25_rank=s.rank if s else None,
+        bm25_score=s.score if s else None,
+        fused=fused,
+        trust=chunk.trust,
+        freshness=fresh,
+        final=final,
+    )
+    return ScoredChunk(chunk=chunk, score=final, breakdown=breakdown)
