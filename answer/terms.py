@@ -22,19 +22,25 @@ _STOP = """
     out over own same she should so some such than that the their theirs them themselves then
     there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself yourselves how many much
-    get gets got tell please also may might must shall us
+    get gets got tell please also may might must shall us within without per via upon among
+    far long often soon
     s t d ll re ve m
 """
 STOP_WORDS = frozenset(_STOP.split())
 
 # Suffixes stripped in order, with the shortest stem each may leave (shorter stems collide).
-_SUFFIXES = (("ies", "y", 3), ("sses", "ss", 3), ("ing", "", 3), ("ed", "", 3), ("s", "", 3))
+_SUFFIXES = (
+    ("ies", "y", 3), ("ied", "y", 3), ("sses", "ss", 3), ("ing", "", 3), ("ed", "", 3),
+    ("s", "", 3),
+)
 # Endings where a final "s" is part of the word, not a plural.
 _KEEP_S = ("ss", "us", "is")
+# Doubled before -ing/-ed ("submitted", "planned"); l, s, z double in the base word too.
+_UNDOUBLE = re.compile(r"([b-df-hj-km-rtv-y])\1$")
 
 
 def stem(word: str) -> str:
-    """Light suffix stripping: policies→policy, requires/required/requiring→requir."""
+    """Light suffix stripping: policies→policy, submitted→submit, requires/required→requir."""
     if word[0].isdigit():
         return word
     for suffix, repl, min_stem in _SUFFIXES:
@@ -42,6 +48,8 @@ def stem(word: str) -> str:
             continue
         if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
             word = word[: len(word) - len(suffix)] + repl
+            if suffix in ("ing", "ed"):
+                word = _UNDOUBLE.sub(r"\1", word)
             break
     # "require"/"requir(ed)" must meet; a trailing e is the usual difference.
     return word[:-1] if word.endswith("e") and len(word) > 3 else word

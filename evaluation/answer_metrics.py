@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from evaluation.text import cited_numbers, sentences, squad_tokens, strip_citations, tokens
+from answer.citations import MARKER, normalise
+from evaluation.text import squad_tokens
 from lore.models import Answer
 
 
@@ -22,7 +23,7 @@ def _f_measure(overlap: int, predicted: int, reference: int) -> float:
 def token_f1(prediction: str, reference: str) -> float:
     """SQuAD token F1: bag-of-tokens overlap after SQuAD normalisation.
 
-    Pass answer text through `text.strip_citations` first, or the markers count as tokens.
+    Strip citation markers from answer text first (`answer.citations.MARKER`), or they count.
     """
     pred, ref = squad_tokens(prediction), squad_tokens(reference)
     overlap = sum((Counter(pred) & Counter(ref)).values())
@@ -46,26 +47,37 @@ def rouge_l(prediction: str, reference: str) -> float:
     return _f_measure(_lcs_length(pred, ref), len(pred), len(ref))
 
 
-def _supported(sentence: str, cited_texts: dict[int, str]) -> bool:
-    """Some text the sentence cites contains it, compared as whole-token sequences."""
-    claim = " ".join(tokens(strip_citations(sentence)))
-    return any(
-        f" {claim} " in f" {' '.join(tokens(cited_texts[n]))} "
-        for n in cited_numbers(sentence)
-        if n in cited_texts
+def _claims(text: str) -> list[tuple[str, list[int]]]:
+    """(claim, cited numbers) in answer/citations.py's grammar: a run of markers cites the text
+    since the previous run; text after the last run cites nothing and is not counted."""
+    parts = MARKER.split(text)  # text, n, text, n, ..., trailing text
+    claims: list[tuple[str, list[int]]] = []
+    for before, n in zip(parts[0::2], parts[1::2], strict=False):
+        claim = normalise(before)
+        if claim or not claims:  # whitespace between markers continues the same run
+            claims.append((claim, []))
+        claims[-1][1].append(int(n))
+    return claims
+
+
+def _supported(claim: str, numbers: list[int], cited_texts: dict[int, str]) -> bool:
+    """As `verify` checks it: every cited text holds the claim, whitespace-normalised."""
+    return bool(claim) and all(
+        n in cited_texts and claim in normalise(cited_texts[n]) for n in numbers
     )
 
 
 def citation_precision(answer: Answer) -> float | None:
-    """Share of cited sentences whose cited text contains them; None if no sentence cites.
+    """Share of cited claims whose cited texts contain them; None if nothing is cited.
 
-    A marker pointing at no citation counts as unsupported.
+    Agrees with `answer.citations.verify`: 1.0 exactly when it finds no claim outside its
+    citations, no marker without a citation and no marker without a claim.
     """
     cited_texts = {c.n: c.text for c in answer.citations}
-    cited = [s for s in sentences(answer.text) if cited_numbers(s)]
-    if not cited:
+    claims = _claims(answer.text)
+    if not claims:
         return None
-    return sum(_supported(s, cited_texts) for s in cited) / len(cited)
+    return sum(_supported(c, ns, cited_texts) for c, ns in claims) / len(claims)
 
 
 def abstention_rate(answers: Sequence[Answer]) -> float | None:

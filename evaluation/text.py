@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 
 # Alphanumeric runs: "kubernetes-label-selector" and "kubernetes label selector" give the same
 # tokens, which matters because the reference contexts had punctuation and newlines altered.
@@ -12,7 +11,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 # NLTK's English list: function words only (no domain words like "system" that sklearn's has);
 # it holds contraction leftovers ("don", "t", "s") because _WORD splits "don't" at the apostrophe.
-# A split string, not a list literal, which ruff format would spread one word a line.
+# Kept here rather than shared with answer/terms.py: a metric must not move when the answerer's
+# tuning does. A split string, not a list literal, which ruff format would spread one word a line.
 STOP_WORDS = frozenset(
     """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -26,13 +26,6 @@ STOP_WORDS = frozenset(
     weren won wouldn
     """.split()  # noqa: SIM905
 )
-
-# Citation markers as the answerer writes them: "[1]", "[1][2]" or "[1, 2]".
-CITATION_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-
-# A sentence ends at . ! or ? followed by whitespace (so "v1.2" stays whole); markers written
-# after the full stop ("Foo. [1]") still belong to the sentence before them.
-_SENTENCE = re.compile(r"\S.*?(?:[.!?]+(?:\s*\[[\d,\s]+\])*(?=\s|$)|$)")
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
@@ -55,18 +48,3 @@ def squad_tokens(text: str) -> list[str]:
     with published token-F1 numbers.
     """
     return _ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split()
-
-
-def cited_numbers(sentence: str) -> set[int]:
-    """The citation numbers a sentence refers to."""
-    return {int(n) for group in CITATION_MARKER.findall(sentence) for n in group.split(",")}
-
-
-def strip_citations(text: str) -> str:
-    return CITATION_MARKER.sub(" ", text)
-
-
-def sentences(text: str) -> Iterator[str]:
-    """Sentences of an answer; a line break also ends one (list items carry their own markers)."""
-    for line in text.splitlines():
-        yield from (m.group().strip() for m in _SENTENCE.finditer(line))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
+from index.versions import VersionRecord
 from lore.models import Chunk, Filters, Hit, SparseVector
 
 DENSE = "dense"
@@ -19,7 +20,11 @@ class IndexStore(Protocol):
         ...
 
     def add(
-        self, version: str, chunks: Sequence[Chunk], dense: np.ndarray, sparse: Sequence[SparseVector]
+        self,
+        version: str,
+        chunks: Sequence[Chunk],
+        dense: np.ndarray,
+        sparse: Sequence[SparseVector],
     ) -> None: ...
 
     def finish(self, version: str) -> None:
@@ -51,3 +56,39 @@ class IndexStore(Protocol):
     def drop(self, version: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+class VersionRegistry(Protocol):
+    """Which versions exist and which one answers; index/registry.py keeps it in a JSON file."""
+
+    def begin(self, embedding_model: str, fingerprint: str) -> VersionRecord: ...
+
+    def mark_ready(
+        self, version: str, documents: int, chunks: int, report: dict[str, Any]
+    ) -> VersionRecord: ...
+
+    def mark_failed(self, version: str, error: str) -> VersionRecord: ...
+
+    def promote(self, version: str) -> VersionRecord: ...
+
+    def rollback(self) -> VersionRecord: ...
+
+    def reap(self) -> list[str]:
+        """Building versions whose builder died -> failed; their ids, to drop their data."""
+        ...
+
+    def retain(self, keep: int) -> list[str]:
+        """Forget old versions beyond `keep`; their ids, to drop their data."""
+        ...
+
+    def set_eval(self, version: str, result: dict[str, Any]) -> VersionRecord: ...
+
+    def active(self) -> VersionRecord | None: ...
+
+    def get(self, version: str) -> VersionRecord: ...
+
+    def list(self) -> list[VersionRecord]: ...
+
+    def stamp(self) -> str:
+        """Changes whenever the active version changes."""
+        ...

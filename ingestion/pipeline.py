@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from index.base import IndexStore
-from index.bm25 import sparse_vectors
+from index.bm25 import doc_vectors
 from index.registry import Registry
 from ingestion.base import Embedder
 from ingestion.cache import EmbeddingCache
+from ingestion.carry import Previous, file_hash, previous_version
 from ingestion.chunker import chunk_document
 from ingestion.discover import discover
 from ingestion.embedding import embed_chunks
@@ -30,6 +33,14 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """Default progress sink: say nothing."""
 
 
+@dataclass
+class Collected:
+    """Chunks of the new version; `vectors` holds those carried over with their stored vector."""
+
+    chunks: list[Chunk]
+    vectors: dict[str, np.ndarray]
+
+
 @dataclass(frozen=True)
 class Ingestor:
     settings: Settings
@@ -41,69 +52,97 @@ class Ingestor:
 
     def run(self, root: Path, promote: bool = False, progress: Progress = _quiet) -> RunReport:
         for stale in self.registry.reap():
-            self.store.drop(stale)
+            self._drop(stale)
         files = discover(root)
-        record = self.registry.begin(self.embedder.model_id, self.settings.fingerprint())
+        fingerprint = self.settings.fingerprint()
+        previous = previous_version(self.store, self.registry, fingerprint)
+        record = self.registry.begin(self.embedder.model_id, fingerprint)
         report = RunReport(version=record.id, files=len(files))
         started = time.perf_counter()
         try:
-            chunks = self._parse_and_chunk(files, report, progress)
-            self._index(record.id, chunks, report, progress)
+            collected = self._collect(files, previous, report, progress)
+            self._index(record.id, collected, report, progress)
         except BaseException as exc:  # also Ctrl-C: the half-built version must be marked failed
             self.registry.mark_failed(record.id, f"{type(exc).__name__}: {exc}")
-            if self.store.exists(record.id):
-                self.store.drop(record.id)
+            self._drop(record.id)
             raise
         report.seconds = round(time.perf_counter() - started, 3)
         self.registry.mark_ready(record.id, report.documents, report.chunks, report.as_dict())
         if promote:
             self.registry.promote(record.id)
         for old in self.registry.retain(self.settings.retention):
-            if self.store.exists(old):
-                self.store.drop(old)
+            self._drop(old)
         return report
 
-    def _parse_and_chunk(
-        self, files: list[tuple[Path, str]], report: RunReport, progress: Progress
-    ) -> list[Chunk]:
+    def _drop(self, version: str) -> None:
+        if self.store.exists(version):
+            self.store.drop(version)
+
+    def _collect(
+        self, files: list[tuple[Path, str]], previous: Previous, report: RunReport, progress: Progress
+    ) -> Collected:
         seen: dict[str, str] = {}
-        chunks: list[Chunk] = []
-        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        out = Collected([], {})
         for i, (path, source) in enumerate(files):
             progress("parse", i, len(files))
             try:
-                doc = parse_file(path, source, max_bytes)
-            except ParseError as exc:
-                report.skip(source, str(exc))
+                digest = file_hash(path)
+            except OSError as exc:
+                report.skip(source, f"unreadable: {exc.strerror}")
                 continue
-            if doc.content_hash in seen:
-                report.skip(source, f"duplicate of {seen[doc.content_hash]}")
+            if digest in seen:
+                report.skip(source, f"duplicate of {seen[digest]}")
                 continue
-            seen[doc.content_hash] = source
-            for warning in doc.warnings:
-                report.warn(source, warning)
-            trust, tags = self.trust.lookup(source)
-            count = self.embedder.count_tokens
-            for c in chunk_document(doc, count, self.settings.chunk_tokens, self.settings.chunk_overlap):
-                chunks.append(replace(c, trust=trust, tags=tags))
+            old = previous.get(source)
+            if old and old[0][0].doc_hash == digest:
+                self._carry(source, old, out, report)
+            elif not self._parse(path, source, out, report):
+                continue
+            seen[digest] = source
             report.documents += 1
         progress("parse", len(files), len(files))
-        if not chunks:
-            raise IndexBuildError(
-                f"nothing could be indexed: {len(report.skipped)} of {len(files)} files skipped "
-                + "; ".join(f"{s['source']}: {s['reason']}" for s in report.skipped[:5])
-            )
-        return chunks
+        if not out.chunks:
+            reasons = "; ".join(f"{s['source']}: {s['reason']}" for s in report.skipped[:5])
+            raise IndexBuildError(f"nothing could be indexed ({len(files)} files): {reasons}")
+        return out
 
-    def _index(self, version: str, chunks: list[Chunk], report: RunReport, progress: Progress) -> None:
-        dense, embedded = embed_chunks(chunks, self.embedder, self.cache, progress)
-        sparse = sparse_vectors(
-            [c.embed_text for c in chunks], self.settings.bm25_k1, self.settings.bm25_b
-        )
-        report.chunks, report.embedded, report.reused = len(chunks), embedded, len(chunks) - embedded
+    def _carry(
+        self, source: str, old: list[tuple[Chunk, np.ndarray]], out: Collected, report: RunReport
+    ) -> None:
+        trust, tags = self.trust.lookup(source)  # the trust config may have changed since
+        for chunk, vector in old:
+            out.chunks.append(replace(chunk, trust=trust, tags=tags))
+            out.vectors[chunk.id] = vector
+        report.carried += len(old)
+
+    def _parse(self, path: Path, source: str, out: Collected, report: RunReport) -> bool:
+        max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
+        try:
+            doc = parse_file(path, source, max_bytes)
+        except ParseError as exc:
+            report.skip(source, str(exc))
+            return False
+        for warning in doc.warnings:
+            report.warn(source, warning)
+        trust, tags = self.trust.lookup(source)
+        s = self.settings
+        for chunk in chunk_document(doc, self.embedder.count_tokens, s.chunk_tokens, s.chunk_overlap):
+            out.chunks.append(replace(chunk, trust=trust, tags=tags))
+        return True
+
+    def _index(self, version: str, got: Collected, report: RunReport, progress: Progress) -> None:
+        fresh = [c for c in got.chunks if c.id not in got.vectors]
+        vectors, report.embedded = embed_chunks(fresh, self.embedder, self.cache, progress)
+        got.vectors.update(zip((c.id for c in fresh), vectors, strict=True))
+        dense = np.stack([got.vectors[c.id] for c in got.chunks])
+        # BM25 weights depend on the version's average length: recomputed for carried chunks too.
+        sparse = doc_vectors([c.embed_text for c in got.chunks], self.settings.bm25_k1,
+                             self.settings.bm25_b)
+        report.chunks = len(got.chunks)
+        report.reused = report.chunks - report.embedded
         self.store.create(version, self.embedder.dim)
-        for i in range(0, len(chunks), ADD_STEP):
+        for i in range(0, len(got.chunks), ADD_STEP):
             end = i + ADD_STEP
-            self.store.add(version, chunks[i:end], dense[i:end], sparse[i:end])
-            progress("index", min(end, len(chunks)), len(chunks))
+            self.store.add(version, got.chunks[i:end], dense[i:end], sparse[i:end])
+            progress("index", min(end, report.chunks), report.chunks)
         self.store.finish(version)

@@ -12,7 +12,8 @@ class RunReport:
     documents: int = 0
     chunks: int = 0
     embedded: int = 0
-    reused: int = 0
+    reused: int = 0  # chunks not embedded: carried over or found in the embedding cache
+    carried: int = 0  # chunks of unchanged documents taken from the active version
     seconds: float = 0.0
     skipped: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)

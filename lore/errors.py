@@ -31,3 +31,7 @@ class ParseError(LoreError):
 
 class IndexBuildError(LoreError):
     """Nothing could be indexed (exit 1)."""
+
+
+class Unauthenticated(Forbidden):
+    """No API key, or an unknown one (HTTP 401)."""

@@ -31,6 +31,7 @@ class ParsedDocument:
     elements: tuple[Element, ...]
     content_hash: str  # sha256 of the file bytes
     mtime: float
+    warnings: tuple[str, ...] = ()  # parsed, but the user should know (e.g. guessed encoding)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Passage:
     score: float
     tokens: int
     position: int  # position of the first chunk, for reading order
+    chunk_starts: tuple[int, ...] = ()  # offset of each chunk's text in `text`, for citations
 
 
 @dataclass(frozen=True)

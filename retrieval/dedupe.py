@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from lore.models import ScoredChunk
 
-# Jaccard on 3-shingles: one edited word in a 150-word chunk still scores ~0.96, while
-# neighbouring chunks that only share the chunker's overlap stay far below.
-NEAR_DUPLICATE = 0.9
+# Jaccard on 3-shingles: one edited word costs 3 shingles, so a 40-word chunk still scores
+# 0.86 and a 150-word one 0.96, while neighbouring chunks sharing only the chunker's overlap
+# (~15% of a chunk) stay far below.
+NEAR_DUPLICATE = 0.8
 _SHINGLE = 3  # words per shingle: long enough that shared stock phrases don't match
 _NON_WORD = re.compile(r"[\W_]+")
 

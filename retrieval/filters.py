@@ -83,7 +83,9 @@ def _glob(value: str | None) -> str | None:
 def _prefix(value: str | None) -> str | None:
     prefix = _relative("path_prefix", value, "'docs/'")
     if prefix is not None and ".." in prefix.split("/"):
-        raise BadInput(f"path_prefix {value!r} contains '..': give a path inside the ingested folder")
+        raise BadInput(
+            f"path_prefix {value!r} contains '..': give a path inside the ingested folder"
+        )
     return prefix
 
 

@@ -9,7 +9,7 @@ freshness = 0.5 ** (age_days / half_life_days), or 1 when no half-life is set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lore.models import Breakdown, Chunk, Hit, ScoredChunk
@@ -48,16 +48,24 @@ def trust_factor(trust: float, weight: float) -> float:
     return 1.0 - weight * (1.0 - min(1.0, max(0.0, trust)))
 
 
+def fused_scores(dense: Sequence[Hit], sparse: Sequence[Hit], w: RerankWeights) -> dict[str, float]:
+    """Fused relevance in 0..1 of every chunk in either list."""
+    return fuse(
+        w.method,
+        [[(h.chunk.id, h.score) for h in dense], [(h.chunk.id, h.score) for h in sparse]],
+        w.rrf_k,
+        [w.dense, w.sparse],
+    )
+
+
 def rerank(
-    dense: Sequence[Hit], sparse: Sequence[Hit], weights: RerankWeights, now: float
+    dense: Sequence[Hit],
+    sparse: Sequence[Hit],
+    fused: Mapping[str, float],
+    weights: RerankWeights,
+    now: float,
 ) -> list[ScoredChunk]:
     """Every chunk found by either retriever, best first, each with its full breakdown."""
-    fused = fuse(
-        weights.method,
-        [[(h.chunk.id, h.score) for h in dense], [(h.chunk.id, h.score) for h in sparse]],
-        weights.rrf_k,
-        [weights.dense, weights.sparse],
-    )
     by_dense = {h.chunk.id: h for h in dense}
     by_sparse = {h.chunk.id: h for h in sparse}
     chunks: dict[str, Chunk] = {h.chunk.id: h.chunk for h in (*sparse, *dense)}

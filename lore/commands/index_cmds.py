@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from index.registry import VersionRecord
 from lore.commands.common import HomeOpt, settings_for
 from lore.commands.progress import ingest_progress
+from lore.versions import version_rows
 from lore.wiring import open_registry, open_store
 
 console = Console()
@@ -60,9 +60,7 @@ def versions(
     home: HomeOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """List index versions."""
-    registry = open_registry(settings_for(home))
-    active = registry.active()
-    rows = [version_row(v, active) for v in registry.list()]
+    rows = version_rows(open_registry(settings_for(home)))
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -71,15 +69,6 @@ def versions(
         table.add_row(r["id"], r["status"], "*" if r["active"] else "", str(r["documents"]),
                       str(r["chunks"]), r["created_at"], r["embedding_model"])
     console.print(table)
-
-
-def version_row(v: VersionRecord, active: VersionRecord | None) -> dict:
-    return {
-        "id": v.id, "status": str(v.status), "active": active is not None and v.id == active.id,
-        "documents": v.documents, "chunks": v.chunks, "created_at": v.created_at,
-        "embedding_model": v.embedding_model, "fingerprint": v.fingerprint, "eval": v.eval,
-        "error": v.error,
-    }
 
 
 def promote(version: Annotated[str, typer.Argument(help="Version id")], home: HomeOpt = None) -> None:

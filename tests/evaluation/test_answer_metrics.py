@@ -1,5 +1,7 @@
 import pytest
 
+from answer.citations import verify
+from answer.extractive import ExtractiveAnswerer
 from evaluation.answer_metrics import (
     abstained_correctly,
     abstention_rate,
@@ -7,7 +9,7 @@ from evaluation.answer_metrics import (
     rouge_l,
     token_f1,
 )
-from lore.models import Answer, Citation
+from lore.models import Answer, Budget, Citation, Context, Passage
 
 
 def _citation(n: int, text: str) -> Citation:
@@ -64,43 +66,92 @@ def test_rouge_l_empty_inputs():
 def test_citation_precision_hand_computed():
     answer = Answer(
         text=(
-            "Bulk Import onboards GitLab projects [1]. It tracks status [2]. "
-            "RHDH is great [1]. An uncited sentence."
+            "Bulk Import onboards GitLab projects. [1] It tracks status. [2] "
+            "RHDH is great. [1] An uncited closing sentence."
         ),
         abstained=False,
         citations=(
-            _citation(1, "The Bulk   Import\nonboards GitLab-projects, and more."),
+            _citation(1, "The Bulk   Import\nonboards GitLab projects. And more."),
             _citation(2, "It tracks import status."),
         ),
     )
-    # sentence 1 is inside citation 1 (whitespace and '-' compared as tokens): supported
-    # sentence 2 skips "import": not a contiguous run of citation 2 -> unsupported
-    # sentence 3 is not in citation 1 -> unsupported; sentence 4 cites nothing, not counted
+    # claim 1 is inside citation 1 once whitespace is normalised: supported
+    # claim 2 skips "import": not a substring of citation 2 -> unsupported
+    # claim 3 is not in citation 1 -> unsupported; the trailing text cites nothing, not counted
     # 1 supported / 3 cited
     assert citation_precision(answer) == pytest.approx(1 / 3)
 
 
-def test_citation_precision_marker_forms():
-    citations = (_citation(1, "alpha"), _citation(2, "Deploy the chart. Then wait."))
-    after_stop = Answer(text="Deploy the chart. [2]", abstained=False, citations=citations)
-    several = Answer(text="Deploy the chart [1, 2].", abstained=False, citations=citations)
-    adjacent = Answer(text="Then wait [1][2].", abstained=False, citations=citations)
-    assert citation_precision(after_stop) == 1.0
-    assert citation_precision(several) == 1.0  # any cited text containing it is enough
-    assert citation_precision(adjacent) == 1.0
+def test_citation_precision_marker_runs():
+    citations = (_citation(1, "Deploy the chart. Then wait."), _citation(2, "Then wait."))
+    # "[1] [2]" is one run: the claim must be in both cited texts
+    both = Answer(text="Then wait. [1] [2]", abstained=False, citations=citations)
+    one_lacks = Answer(text="Deploy the chart. [1][2]", abstained=False, citations=citations)
+    # a run cites all text since the previous run, two sentences here
+    spans = Answer(text="Deploy the chart. Then wait. [1]", abstained=False, citations=citations)
+    assert citation_precision(both) == 1.0
+    assert citation_precision(one_lacks) == 0.0
+    assert citation_precision(spans) == 1.0
 
 
-def test_citation_precision_whole_tokens_and_dangling_markers():
+def test_citation_precision_is_literal_and_counts_broken_markers():
     citations = (_citation(1, "It tracks import status."),)
-    partial_word = Answer(text="port status [1].", abstained=False, citations=citations)
-    dangling = Answer(text="It tracks import status [9].", abstained=False, citations=citations)
-    assert citation_precision(partial_word) == 0.0
+    case_changed = Answer(text="it tracks import status. [1]", abstained=False, citations=citations)
+    dangling = Answer(text="It tracks import status. [9]", abstained=False, citations=citations)
+    # "[1]" first: an empty claim, then a supported one -> 1/2
+    no_claim = Answer(text="[1] It tracks import status. [1]", abstained=False, citations=citations)
+    assert citation_precision(case_changed) == 0.0
     assert citation_precision(dangling) == 0.0
+    assert citation_precision(no_claim) == 0.5
 
 
 def test_citation_precision_nothing_cited():
     assert citation_precision(Answer(text="I don't know.", abstained=True)) is None
     assert citation_precision(Answer(text="", abstained=False)) is None
+
+
+def _containment_problems(answer: Answer) -> list[str]:
+    wanted = ("is not in the text of citation", "has no citation", "follows no sentence")
+    return [p for p in verify(answer) if any(w in p for w in wanted)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deploy the chart. [1] Then wait. [2]",
+        "Deploy the chart. [1][2]",
+        "Deploy the chart. [3]",
+        "Deploy it now. [1]",
+        "[1] Deploy the chart. [1]",
+    ],
+)
+def test_citation_precision_agrees_with_verify(text):
+    citations = (_citation(1, "Deploy the chart. Then wait."), _citation(2, "Then wait."))
+    answer = Answer(text=text, abstained=False, citations=citations)
+    assert (citation_precision(answer) == 1.0) == (_containment_problems(answer) == [])
+
+
+def test_citation_precision_of_a_real_extractive_answer():
+    text = (
+        "Employees may claim reasonable expenses through the Expensify app. Hotel stays are "
+        "reimbursed up to EUR 180 per night in Europe. Receipts must be uploaded within 30 days."
+    )
+    passage = Passage(
+        source="finance/expenses.md",
+        title="Expenses",
+        breadcrumbs=(),
+        page=None,
+        chunk_ids=("c0",),
+        text=text,
+        score=0.03,
+        tokens=40,
+        position=0,
+    )
+    budget = Budget(total=1024, system=60, history=0, question=30, reserve=200)
+    context = Context(passages=(passage,), tokens=40, budget=budget)
+    answer = ExtractiveAnswerer().answer("What is the hotel limit per night in Europe?", context)
+    assert not answer.abstained
+    assert citation_precision(answer) == 1.0
 
 
 def test_abstention():

@@ -1,11 +1,8 @@
-"""How well a context sentence answers a question: pure functions, 0..1 where it matters."""
+"""What kind of thing a question asks for, and whether a sentence holds one."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
 from enum import StrEnum
 
 # Question openings that ask for a figure or date, and for a named thing.
@@ -45,33 +42,3 @@ def satisfies(expect: Expect, sentence: str) -> bool:
     if expect is Expect.ENTITY:
         return bool(_HAS_ENTITY.search(sentence))
     return False
-
-
-def idf(docs: Sequence[Collection[str]]) -> dict[str, float]:
-    """BM25's idf plus one (always > 0) over the context sentences, for terms seen in them."""
-    n = len(docs)
-    df = Counter(t for doc in docs for t in set(doc))
-    return {t: _idf(n, k) for t, k in df.items()}
-
-
-def unseen_idf(n_docs: int) -> float:
-    """Weight of a question term absent from the context: the rarest possible."""
-    return _idf(n_docs, 0)
-
-
-def _idf(n: int, df: int) -> float:
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-
-def coverage(question: Collection[str], sentence: Collection[str], weights: Mapping[str, float],
-             unseen: float) -> float:
-    """IDF-weighted share of the question's content terms that the sentence contains."""
-    total = sum(weights.get(t, unseen) for t in question)
-    if total <= 0:
-        return 0.0
-    return sum(weights.get(t, unseen) for t in question if t in sentence) / total
-
-
-def jaccard(a: Collection[str], b: Collection[str]) -> float:
-    union = set(a) | set(b)
-    return len(set(a) & set(b)) / len(union) if union else 1.0

@@ -1,0 +1,78 @@
+"""/ask and /search: the routes chat frontends and operators call."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+
+from fastapi import APIRouter
+
+from api.auth import ReaderDep
+from api.deps import ServiceDep
+from api.schemas import (
+    AskRequest,
+    AskResponse,
+    Citation,
+    ContextOut,
+    DroppedOut,
+    FiltersIn,
+    HitOut,
+    PassageOut,
+    SearchRequest,
+    SearchResponse,
+)
+from lore.models import Context, Filters, ScoredChunk, Turn
+from retrieval.filters import parse_filters
+
+router = APIRouter(tags=["answers"])
+
+
+def _filters(f: FiltersIn | None) -> Filters | None:
+    if f is None:
+        return None
+    return parse_filters(f.source_glob, f.path_prefix, f.tags, f.modified_after)
+
+
+@router.post("/ask")
+def ask(req: AskRequest, _: ReaderDep, service: ServiceDep) -> AskResponse:
+    history = tuple(Turn(t.role, t.content) for t in req.history)
+    result = service.ask(req.question, history, _filters(req.filters), req.budget_tokens,
+                         conversation_id=req.conversation_id)
+    return AskResponse(
+        answer=result.answer.text, abstained=result.answer.abstained,
+        citations=[Citation(**asdict(c)) for c in result.answer.citations],
+        version=result.version, timings_ms=result.timings_ms, request_id=_request_id(),
+        rewritten_question=result.query if result.query != req.question else None,
+    )
+
+
+@router.post("/search")
+def search(req: SearchRequest, _: ReaderDep, service: ServiceDep) -> SearchResponse:
+    result = service.search(req.question, (), _filters(req.filters), req.budget_tokens, req.top_k)
+    return SearchResponse(
+        version=result.version, hits=[_hit(h) for h in result.hits],
+        context=_context(result.context), timings_ms=result.timings_ms, request_id=_request_id(),
+    )
+
+
+def _request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _hit(h: ScoredChunk) -> HitOut:
+    c = h.chunk
+    return HitOut(chunk_id=c.id, source=c.source, title=c.title, page=c.page, text=c.text,
+                  score=h.score, breakdown=asdict(h.breakdown))
+
+
+def _context(ctx: Context) -> ContextOut:
+    return ContextOut(
+        passages=[PassageOut(source=p.source, title=p.title, page=p.page, text=p.text,
+                             chunk_ids=list(p.chunk_ids)) for p in ctx.passages],
+        tokens=ctx.tokens,
+        budget={"total": ctx.budget.total, "system": ctx.budget.system,
+                "history": ctx.budget.history, "question": ctx.budget.question,
+                "reserve": ctx.budget.reserve, "context": ctx.budget.context},
+        dropped=[DroppedOut(chunk_id=d.chunk_id, source=d.source, reason=str(d.reason),
+                            tokens=d.tokens) for d in ctx.dropped],
+    )

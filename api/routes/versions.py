@@ -1,0 +1,36 @@
+"""Index versions: list (readers), promote and rollback (admins)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth import AdminDep, ReaderDep
+from api.deps import ServiceDep
+from api.schemas import VersionOut
+from lore.versions import version_rows
+
+router = APIRouter(tags=["versions"])
+
+
+@router.get("/versions")
+def list_versions(_: ReaderDep, service: ServiceDep) -> list[VersionOut]:
+    return [VersionOut(**row) for row in version_rows(service.registry)]
+
+
+@router.post("/versions/{version_id}/promote")
+def promote(version_id: str, _: AdminDep, service: ServiceDep) -> VersionOut:
+    service.registry.promote(version_id)
+    service.active.refresh()
+    return _row(service, version_id)
+
+
+@router.post("/versions/rollback")
+def rollback(_: AdminDep, service: ServiceDep) -> VersionOut:
+    record = service.registry.rollback()
+    service.active.refresh()
+    return _row(service, record.id)
+
+
+def _row(service: ServiceDep, version_id: str) -> VersionOut:
+    rows = {r["id"]: r for r in version_rows(service.registry)}
+    return VersionOut(**rows[version_id])

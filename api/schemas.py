@@ -1,0 +1,114 @@
+"""Request and response models: the HTTP contract that chat frontends depend on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Long enough for any real question with pasted context; a guard against abuse, not a style rule.
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 50
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FiltersIn(Strict):
+    source_glob: str | None = Field(None, description="e.g. 'policies/**'")
+    path_prefix: str | None = Field(None, description="e.g. 'handbook/'")
+    tags: list[str] = []
+    modified_after: str | float | None = Field(None, description="ISO date/time or epoch seconds")
+
+
+class HistoryTurn(Strict):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(Strict):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
+    conversation_id: str | None = Field(None, max_length=200)
+    filters: FiltersIn | None = None
+    budget_tokens: int | None = Field(None, ge=256, le=32_768)
+
+
+class SearchRequest(Strict):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    top_k: int | None = Field(None, ge=1, le=100)
+    budget_tokens: int | None = Field(None, ge=256, le=32_768)
+    filters: FiltersIn | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    source: str
+    title: str
+    page: int | None
+    chunk_id: str
+    text: str
+
+
+class AskResponse(BaseModel):
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    version: str
+    timings_ms: dict[str, float]
+    request_id: str
+    rewritten_question: str | None = None
+
+
+class HitOut(BaseModel):
+    chunk_id: str
+    source: str
+    title: str
+    page: int | None
+    text: str
+    score: float
+    breakdown: dict[str, float | int | None]
+
+
+class PassageOut(BaseModel):
+    source: str
+    title: str
+    page: int | None
+    text: str
+    chunk_ids: list[str]
+
+
+class DroppedOut(BaseModel):
+    chunk_id: str
+    source: str
+    reason: str
+    tokens: int
+
+
+class ContextOut(BaseModel):
+    passages: list[PassageOut]
+    tokens: int
+    budget: dict[str, int]
+    dropped: list[DroppedOut]
+
+
+class SearchResponse(BaseModel):
+    version: str
+    hits: list[HitOut]
+    context: ContextOut
+    timings_ms: dict[str, float]
+    request_id: str
+
+
+class VersionOut(BaseModel):
+    id: str
+    status: str
+    active: bool
+    documents: int
+    chunks: int
+    created_at: str
+    embedding_model: str
+    fingerprint: str
+    eval: dict | None = None
+    error: str | None = None

@@ -1,0 +1,61 @@
+"""Retrieved hits -> Context: threshold, pack, expand, order for reading, report the drops."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from context.packing import (
+    NeighbourFetch,
+    Packer,
+    PackingOrder,
+    chunk_tokens,
+    expand,
+    ordered,
+    pack_hits,
+)
+from context.passages import reading_order
+from lore.models import Budget, Context, Dropped, DropReason, ScoredChunk
+from retrieval.dedupe import Duplicate
+
+Count = Callable[[str], int]
+
+
+def assemble(
+    hits: Sequence[ScoredChunk],
+    budget: Budget,
+    count: Count,
+    *,
+    duplicates: Sequence[Duplicate] = (),
+    neighbours: NeighbourFetch | None = None,
+    min_score: float = 0.0,
+    order: PackingOrder = PackingOrder.SCORE,
+    dropped: Sequence[Dropped] = (),
+) -> Context:
+    """`count` must be the exact tokenizer count; `dropped` carries earlier drops (history)."""
+    kept = [h for h in hits if h.score >= min_score]
+    below = [h for h in hits if h.score < min_score]
+    packer = Packer(budget.context, count)
+    packed, left = pack_hits(packer, ordered(kept, order, count))
+    if neighbours is not None:
+        expand(packer, packed, neighbours)
+    passages = tuple(reading_order(packer.passages()))
+    placed = {cid for p in passages for cid in p.chunk_ids}
+    report = [
+        *dropped,
+        *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed, count),
+        *_drops(below, DropReason.BELOW_THRESHOLD, placed, count),
+        *_drops(left, DropReason.BUDGET, placed, count),
+    ]
+    tokens = sum(p.tokens for p in passages)
+    assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"
+    return Context(passages=passages, tokens=tokens, budget=budget, dropped=tuple(report))
+
+
+def _drops(
+    hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str], count: Count
+) -> list[Dropped]:
+    return [
+        Dropped(h.chunk.id, h.chunk.source, reason, chunk_tokens(h.chunk, count), h.score)
+        for h in hits
+        if h.chunk.id not in placed
+    ]

@@ -1,0 +1,20 @@
+"""Version rows as the CLI (`lore versions --json`) and the API (`GET /versions`) show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.registry import Registry
+
+
+def version_rows(registry: Registry) -> list[dict[str, Any]]:
+    active = registry.active()
+    return [
+        {
+            "id": v.id, "status": str(v.status), "active": active is not None and v.id == active.id,
+            "documents": v.documents, "chunks": v.chunks, "created_at": v.created_at,
+            "embedding_model": v.embedding_model, "fingerprint": v.fingerprint, "eval": v.eval,
+            "error": v.error,
+        }
+        for v in registry.list()
+    ]

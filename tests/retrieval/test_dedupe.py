@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lore.models import Chunk, ScoredChunk
+from retrieval.dedupe import dedupe, jaccard, normalise, shingles
+
+MakeChunk = Callable[..., Chunk]
+
+POLICY = (
+    "Production API keys are rotated every 90 days by the platform team. A rotation opens a "
+    "ticket, issues the new key to every consumer, and revokes the old key after one week of "
+    "overlap so that deploys in flight do not fail."
+)
+
+
+def scored(chunk: Chunk, score: float) -> ScoredChunk:
+    return ScoredChunk(chunk, score)
+
+
+def test_identical_copies_collapse_to_highest_trust(make_chunk: MakeChunk) -> None:
+    official = make_chunk("official", POLICY, source="policies/keys.md", trust=1.0)
+    copy = make_chunk("copy", POLICY, source="scratch/keys-copy.md", trust=0.3)
+    other = make_chunk("other", "Vacation requests go through Workday.")
+    kept, dupes = dedupe([scored(copy, 0.9), scored(other, 0.8), scored(official, 0.7)])
+    assert [h.chunk.id for h in kept] == ["other", "official"]  # input order kept
+    assert [(d.chunk.chunk.id, d.kept_id) for d in dupes] == [("copy", "official")]
+
+
+def test_equal_trust_keeps_highest_score(make_chunk: MakeChunk) -> None:
+    a, b = make_chunk("a", POLICY), make_chunk("b", POLICY)
+    kept, dupes = dedupe([scored(a, 0.4), scored(b, 0.6)])
+    assert [h.chunk.id for h in kept] == ["b"]
+    assert dupes[0].kept_id == "b"
+
+
+def test_normalised_text_equality(make_chunk: MakeChunk) -> None:
+    a = make_chunk("a", POLICY)
+    b = make_chunk("b", "  " + POLICY.upper().replace(" ", "   ").replace(",", " ;") + "\n")
+    assert a.content_hash != b.content_hash
+    kept, dupes = dedupe([scored(a, 0.5), scored(b, 0.5)])
+    assert len(kept) == 1 and len(dupes) == 1
+
+
+def test_near_identical_with_one_word_edited(make_chunk: MakeChunk) -> None:
+    a = make_chunk("a", POLICY)
+    b = make_chunk("b", POLICY.replace("platform team", "infra team"))
+    assert jaccard(shingles(normalise(a.text)), shingles(normalise(b.text))) >= 0.8
+    kept, _ = dedupe([scored(a, 0.5), scored(b, 0.5)])
+    assert len(kept) == 1
+
+
+def test_overlapping_neighbours_are_not_duplicates(make_chunk: MakeChunk) -> None:
+    first, second = POLICY.split(". ", 1)
+    a = make_chunk("a", first + ". Keys live in the vault.")
+    b = make_chunk("b", "Keys live in the vault. " + second)
+    kept, dupes = dedupe([scored(a, 0.5), scored(b, 0.4)])
+    assert len(kept) == 2 and dupes == []
+
+
+def test_short_texts_compare_whole(make_chunk: MakeChunk) -> None:
+    a, b = make_chunk("a", "Yes."), make_chunk("b", "No.")
+    kept, _ = dedupe([scored(a, 0.5), scored(b, 0.5)])
+    assert len(kept) == 2
