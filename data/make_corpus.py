@@ -1,6 +1,7 @@
 """Regenerate the binary files of the sample corpus (PDF, DOCX, PPTX, XLSX).
 
-Run from the repo root: `.venv/bin/python data/make_corpus.py`. The text formats (md, html,
+Run from the repo root: `.venv/bin/python data/make_corpus.py` (writes into data/corpus/).
+The text formats (md, html,
 txt, csv, eml) are written by hand next to the generated files. Facts are fictional and each
 lives in exactly one place, so tests and evaluations can check the cited source and page.
 """
@@ -15,7 +16,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from pptx import Presentation
 
-DATA = Path(__file__).parent
+DATA = Path(__file__).parent / "corpus"
 # Fixed so regenerating an unchanged corpus gives the same PDF bytes (same content hash).
 FIXED_DATE = datetime(2024, 1, 15, tzinfo=UTC)
 

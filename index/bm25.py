@@ -87,6 +87,16 @@ def doc_vector(tokens: Sequence[str], avgdl: float, k1: float, b: float) -> Spar
     return SparseVector(indices, tuple(counts[i] * (k1 + 1) / (counts[i] + norm) for i in indices))
 
 
+def doc_vectors(
+    texts: Sequence[str], k1: float, b: float, analyzer: Analyzer = DEFAULT_ANALYZER
+) -> list[SparseVector]:
+    """The BM25 vectors of one whole version: avgdl is the mean length over `texts`."""
+    tokens = [tokenize(t, analyzer) for t in texts]
+    avgdl = sum(map(len, tokens)) / len(tokens) if tokens else 0.0
+    # All texts empty: every vector is empty and any positive avgdl gives that.
+    return [doc_vector(t, avgdl or 1.0, k1, b) for t in tokens]
+
+
 def query_vector(tokens: Sequence[str]) -> SparseVector:
     """Each distinct query term once, weight 1: the engine multiplies in its IDF."""
     indices = tuple(sorted({term_id(t) for t in tokens}))

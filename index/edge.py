@@ -58,8 +58,9 @@ def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> qe.Point:
 
 
 class EdgeStore:
-    """Opened shards are cached. EdgeShard reads take &self in Rust and ran concurrently from
-    8 threads without error, so queries take no lock; the lock only guards opening/closing."""
+    """Opened shards are cached per version. One EdgeShard served queries from 8 threads at
+    once without errors or wrong results, so queries take no lock; the lock only keeps two
+    threads from loading the same version twice and guards the cache."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -109,6 +110,7 @@ class EdgeStore:
         shard = self._shard(version)
         shard.flush()
         shard.optimize()
+        shard.flush()  # without a WAL only flushed state survives a crash
 
     def _search(
         self, version: str, query: qe.Query, limit: int, filters: Filters | None
@@ -184,8 +186,15 @@ class EdgeStore:
     def exists(self, version: str) -> bool:
         return self._path(version).is_dir()
 
+    def release(self, version: str) -> None:
+        """Forget the cached handle but keep the data (a version no longer served). Not closed
+        here: queries still running on it finish, and the handle closes when they drop it."""
+        with self._lock:
+            self._shards.pop(version, None)
+
     def drop(self, version: str) -> None:
-        """Close and delete the version; dropping a missing version does nothing."""
+        """Close and delete the version; dropping a missing version does nothing. A query
+        racing with it fails (Edge: "Shard is not initialized"): drop only unserved versions."""
         path = self._path(version)
         with self._lock:
             shard = self._shards.pop(version, None)

@@ -9,9 +9,6 @@ import numpy as np
 
 from lore.tokenizer import get_tokenizer
 
-# Never reach for a hub: models come from package registries or local paths.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 class SentenceTransformerEmbedder:

@@ -13,9 +13,10 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
 from ingestion.structure import Block
@@ -51,7 +52,7 @@ def pdf_blocks(path: Path) -> list[Block]:
     return lines_to_blocks(lines)
 
 
-def page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def]
+def page_lines(page: PageObject, number: int) -> list[Line]:
     """Split pypdf's own text output at newlines; each line keeps its first run's size and y."""
     lines: list[Line] = []
     text: list[str] = []
@@ -114,14 +115,14 @@ def _join_wrapped(left: str, right: str) -> str:
 
 def _line_pitch(lines: list[Line]) -> float:
     """The usual baseline distance between consecutive same-size lines of a page."""
-    gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False)
+    gaps = [a.y - b.y for a, b in pairwise(lines)
             if a.page == b.page and a.size == b.size and a.y > b.y]
     return statistics.median(gaps) if gaps else math.inf
 
 
 def _continues(prev: Line, ln: Line, kind: ElementKind, last: ElementKind, pitch: float) -> bool:
     """Whether `ln` goes on the block that `prev` ended: same page, size and run of text."""
-    same_run = prev.page == ln.page and prev.size == ln.size and 0 < prev.y - ln.y
+    same_run = prev.page == ln.page and prev.size == ln.size and prev.y > ln.y
     close = prev.y - ln.y <= pitch * PARAGRAPH_GAP_RATIO
     starts_item = kind is ElementKind.LIST
     return same_run and close and not starts_item and last in (kind, ElementKind.LIST)

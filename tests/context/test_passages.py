@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from context.passages import Piece, build_passages, join, reading_order
+from context.render import render_passage
 from lore.models import Chunk, Passage
 from lore.tokenizer import Tokenizer
 
@@ -14,7 +15,9 @@ def whole(c: Chunk, score: float = 0.5) -> Piece:
     return Piece(c, score, c.text)
 
 
-def test_adjacent_chunks_of_one_section_merge(chunks: dict[str, Chunk], tokenizer: Tokenizer) -> None:
+def test_adjacent_chunks_of_one_section_merge(
+    chunks: dict[str, Chunk], tokenizer: Tokenizer
+) -> None:
     a, b, d = chunks["ops/deploy.md#1"], chunks["ops/deploy.md#2"], chunks["ops/deploy.md#3"]
     ps = build_passages([whole(d, 0.2), whole(b, 0.9), whole(a, 0.4)], tokenizer.count)
     assert [p.chunk_ids for p in ps] == [(a.id, b.id, d.id)]
@@ -22,14 +25,17 @@ def test_adjacent_chunks_of_one_section_merge(chunks: dict[str, Chunk], tokenize
     assert ps[0].score == 0.9 and ps[0].position == 1
 
 
-def test_gaps_sections_pages_and_documents_split(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
+def test_gaps_sections_pages_and_documents_split(
+    make_chunk: MakeChunk, tokenizer: Tokenizer
+) -> None:
     a = make_chunk("d.md", 0, "Zero.")
     gap = make_chunk("d.md", 2, "Two.")
     other_section = make_chunk("d.md", 3, "Three.", breadcrumbs=("Elsewhere",))
     other_page = make_chunk("d.md", 4, "Four.", breadcrumbs=("Elsewhere",), page=9)
     other_doc = make_chunk("e.md", 1, "One.")
-    ps = build_passages(map(whole, [a, gap, other_section, other_page, other_doc]), tokenizer.count)
-    assert [p.chunk_ids for p in ps] == [(c.id,) for c in (a, gap, other_section, other_page, other_doc)]
+    separate = [a, gap, other_section, other_page, other_doc]
+    ps = build_passages(map(whole, separate), tokenizer.count)
+    assert [p.chunk_ids for p in ps] == [(c.id,) for c in separate]
 
 
 def test_trimmed_piece_ends_its_passage(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
@@ -49,9 +55,9 @@ def test_overlap_is_not_repeated(make_chunk: MakeChunk) -> None:
     assert join("Other text.", whole(nxt)) == f"Other text.\n{nxt.text}"
 
 
-def test_tokens_are_counts_of_the_rendered_passage(chunks: dict[str, Chunk], tokenizer: Tokenizer) -> None:
-    from context.render import render_passage
-
+def test_tokens_are_counts_of_the_rendered_passage(
+    chunks: dict[str, Chunk], tokenizer: Tokenizer
+) -> None:
     (p,) = build_passages([whole(chunks["hr/leave.md#0"])], tokenizer.count)
     assert p.tokens == tokenizer.count(render_passage(p)) > tokenizer.count(p.text)
 
@@ -62,5 +68,6 @@ def test_reading_order_groups_documents_by_best_score() -> None:
 
     ps = [p("a", 5, 0.3), p("b", 2, 0.9), p("a", 1, 0.8), p("b", 0, 0.1), p("c", 0, 0.5)]
     out = reading_order(ps)
-    assert [(x.source, x.position) for x in out] == [("b", 0), ("b", 2), ("a", 1), ("a", 5), ("c", 0)]
+    expected = [("b", 0), ("b", 2), ("a", 1), ("a", 5), ("c", 0)]
+    assert [(x.source, x.position) for x in out] == expected
     assert reading_order([replace(ps[0])]) == [ps[0]]

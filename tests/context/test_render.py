@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from context.render import header, render_passage, render_passages, render_turn
 from lore.models import Passage, Turn
 from lore.tokenizer import Tokenizer
-from context.render import header, render_passage, render_passages, render_turn
 
 
-def passage(text: str, page: int | None = None, crumbs: tuple[str, ...] = ("Ops", "Deploy")) -> Passage:
-    return Passage("ops/deploy.md", "deploy.md", crumbs, page, ("x",), text, 1.0, 0, 0)
+def passage(text: str, page: int | None = None) -> Passage:
+    return Passage("ops/deploy.md", "deploy.md", ("Ops", "Deploy"), page, ("x",), text, 1.0, 0, 0)
 
 
 def test_header_variants() -> None:

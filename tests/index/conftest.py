@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from index.base import IndexStore
-from index.bm25 import doc_vector, tokenize
+from index.bm25 import doc_vectors
 from index.edge import EdgeStore
 from lore.models import Chunk
 
@@ -70,21 +70,37 @@ def unit_vectors(n: int, seed: int = 0) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexStore]:
-    s = BACKENDS[request.param](tmp_path)
+def build(store: IndexStore) -> Built:
+    """Version v1 holding the corpus, finished."""
+    chunks = [make_chunk(i, text) for i, text in enumerate(CORPUS)]
+    dense = unit_vectors(len(chunks))
+    store.create("v1", DIM)
+    store.add("v1", chunks, dense, doc_vectors([c.text for c in chunks], 1.2, 0.75))
+    store.finish("v1")
+    return Built(store, "v1", chunks, dense)
+
+
+@pytest.fixture(scope="module", params=sorted(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path) -> Iterator[IndexStore]:
+    s = BACKENDS[backend](tmp_path)
     yield s
     s.close()
 
 
+@pytest.fixture(scope="module")
+def built(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """The corpus as v1, shared by a module's tests: only read it."""
+    s = BACKENDS[backend](tmp_path_factory.mktemp(backend))
+    yield build(s)
+    s.close()
+
+
 @pytest.fixture
-def built(store: IndexStore) -> Built:
-    """Version v1 holding the corpus, finished."""
-    chunks = [make_chunk(i, text) for i, text in enumerate(CORPUS)]
-    tokens = [tokenize(c.text) for c in chunks]
-    avgdl = sum(map(len, tokens)) / len(tokens)
-    dense = unit_vectors(len(chunks))
-    store.create("v1", DIM)
-    store.add("v1", chunks, dense, [doc_vector(t, avgdl, 1.2, 0.75) for t in tokens])
-    store.finish("v1")
-    return Built(store, "v1", chunks, dense)
+def fresh(store: IndexStore) -> Built:
+    """The corpus as v1 in a store of the test's own, free to change."""
+    return build(store)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import Analyzer, doc_vector, query_vector, term_id, tokenize
+from index.bm25 import Analyzer, doc_vector, doc_vectors, query_vector, term_id, tokenize
 
 K1, B = 1.2, 0.75  # Robertson defaults, as in Settings
 QUERIES = (
@@ -97,7 +97,7 @@ def test_tokenize_is_thread_safe() -> None:
     text = " ".join(QUERIES) * 20
     expected = tokenize(text)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        assert list(pool.map(lambda _: tokenize(text), range(64))) == [expected] * 64
+        assert list(pool.map(lambda _: tokenize(text), range(32))) == [expected] * 32
 
 
 def test_doc_vector_weights() -> None:
@@ -111,6 +111,15 @@ def test_doc_vector_weights() -> None:
     assert doc_vector([], avgdl=3, k1=K1, b=B).indices == ()
     with pytest.raises(ValueError):
         doc_vector(["a"], avgdl=0, k1=K1, b=B)
+
+
+def test_doc_vectors_use_the_mean_length() -> None:
+    texts = ["Rolling update", "The rolling update of pods", ""]
+    tokens = [tokenize(t) for t in texts]
+    avgdl = sum(map(len, tokens)) / 3
+    assert doc_vectors(texts, K1, B) == [doc_vector(t, avgdl, K1, B) for t in tokens]
+    assert doc_vectors(["", "the"], K1, B) == [query_vector([])] * 2
+    assert doc_vectors([], K1, B) == []
 
 
 def test_query_vector_counts_each_term_once() -> None:

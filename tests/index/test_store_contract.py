@@ -123,25 +123,30 @@ class TestIndexStore:
             assert got == chunk
             np.testing.assert_allclose(got_vector, vector, atol=1e-5)
 
-    def test_drop(self, built) -> None:
-        built.store.drop("v1")
-        assert not built.store.exists("v1")
+    def test_drop(self, fresh) -> None:
+        fresh.store.drop("v1")
+        assert not fresh.store.exists("v1")
         with pytest.raises(NotFound):
-            built.store.search_dense("v1", built.dense[0], 1)
-        built.store.drop("v1")  # dropping twice is harmless
-        built.store.create("v1", built.dense.shape[1])  # the name is free again
-        assert built.store.count("v1") == 0
+            fresh.store.search_dense("v1", fresh.dense[0], 1)
+        fresh.store.drop("v1")  # dropping twice is harmless
+        fresh.store.create("v1", fresh.dense.shape[1])  # the name is free again
+        assert fresh.store.count("v1") == 0
+
+    def test_release_keeps_the_data(self, fresh) -> None:
+        fresh.store.release("v1")
+        fresh.store.release("v1")  # releasing twice is harmless
+        assert fresh.store.get("v1", [fresh.chunks[0].id]) == [fresh.chunks[0]]
 
     def test_unknown_version_is_not_found(self, store) -> None:
         with pytest.raises(NotFound):
             store.count("v9")
 
-    def test_versions_are_independent(self, built) -> None:
-        built.store.create("v2", built.dense.shape[1])
-        built.store.add("v2", built.chunks[:2], built.dense[:2], [query_vector([])] * 2)
-        built.store.finish("v2")
-        assert built.store.count("v2") == 2
-        assert built.store.count("v1") == len(built.chunks)
+    def test_versions_are_independent(self, fresh) -> None:
+        fresh.store.create("v2", fresh.dense.shape[1])
+        fresh.store.add("v2", fresh.chunks[:2], fresh.dense[:2], [query_vector([])] * 2)
+        fresh.store.finish("v2")
+        assert fresh.store.count("v2") == 2
+        assert fresh.store.count("v1") == len(fresh.chunks)
 
     def test_concurrent_readers_agree(self, built) -> None:
         queries = unit_vectors(64, built.dense.shape[1])

@@ -18,20 +18,28 @@ def scored(chunk: Chunk, score: float) -> ScoredChunk:
     return ScoredChunk(chunk, score)
 
 
-def test_identical_copies_collapse_to_highest_trust(make_chunk: MakeChunk) -> None:
+def test_identical_copies_collapse_to_the_best_scored(make_chunk: MakeChunk) -> None:
     official = make_chunk("official", POLICY, source="policies/keys.md", trust=1.0)
     copy = make_chunk("copy", POLICY, source="scratch/keys-copy.md", trust=0.3)
     other = make_chunk("other", "Vacation requests go through Workday.")
-    kept, dupes = dedupe([scored(copy, 0.9), scored(other, 0.8), scored(official, 0.7)])
+    kept, dupes = dedupe([scored(other, 0.9), scored(official, 0.8), scored(copy, 0.6)])
     assert [h.chunk.id for h in kept] == ["other", "official"]  # input order kept
     assert [(d.chunk.chunk.id, d.kept_id) for d in dupes] == [("copy", "official")]
 
 
-def test_equal_trust_keeps_highest_score(make_chunk: MakeChunk) -> None:
-    a, b = make_chunk("a", POLICY), make_chunk("b", POLICY)
-    kept, dupes = dedupe([scored(a, 0.4), scored(b, 0.6)])
+def test_equal_scores_keep_the_most_trusted(make_chunk: MakeChunk) -> None:
+    a = make_chunk("a", POLICY, trust=0.5)
+    b = make_chunk("b", POLICY, trust=0.9)
+    kept, dupes = dedupe([scored(a, 0.6), scored(b, 0.6)])
     assert [h.chunk.id for h in kept] == ["b"]
-    assert dupes[0].kept_id == "b"
+    assert [(d.chunk.chunk.id, d.kept_id) for d in dupes] == [("a", "b")]
+
+
+def test_higher_score_wins_over_trust(make_chunk: MakeChunk) -> None:
+    # e.g. a newer copy when freshness is enabled: its content stays in the results.
+    old, new = make_chunk("old", POLICY, trust=1.0), make_chunk("new", POLICY, trust=0.5)
+    kept, _ = dedupe([scored(new, 0.7), scored(old, 0.1)])
+    assert [h.chunk.id for h in kept] == ["new"]
 
 
 def test_normalised_text_equality(make_chunk: MakeChunk) -> None:
