@@ -34,11 +34,13 @@ RUN pip install --no-deps /tmp/lore-src \
  && rm -rf /tmp/lore-src
 
 # The named volume mounted on LORE_HOME copies this directory's owner on first use.
-RUN useradd --uid "$LORE_UID" --user-group --create-home --shell /usr/sbin/nologin lore \
+RUN groupadd --gid "$LORE_UID" lore \
+ && useradd --uid "$LORE_UID" --gid lore --create-home --shell /usr/sbin/nologin lore \
  && mkdir -p "$LORE_HOME" \
  && chown lore:lore "$LORE_HOME"
 
-USER lore
+# Numeric, so orchestrators can verify non-root without reading /etc/passwd.
+USER ${LORE_UID}:${LORE_UID}
 WORKDIR /home/lore
 
 # Smoke check as the runtime user with the network-off settings above: a broken image fails here.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from context.packing import (
     NeighbourFetch,
@@ -14,10 +14,9 @@ from context.packing import (
     pack_hits,
 )
 from context.passages import reading_order
+from context.render import Count
 from lore.models import Budget, Context, Dropped, DropReason, ScoredChunk
 from retrieval.dedupe import Duplicate
-
-Count = Callable[[str], int]
 
 
 def assemble(

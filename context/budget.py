@@ -7,14 +7,12 @@ whatever system prompt, question, history and reserve leave over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from context.render import render_turn
+from context.render import Count, render_turn
 from lore.errors import BadInput
 from lore.models import Budget, Dropped, DropReason, Turn
-
-Count = Callable[[str], int]
 
 # A cited answer of three or four sentences is 100-150 word pieces in a 1024-token budget.
 RESERVE_SHARE = 0.15

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from context.passages import Piece, build_passages, mergeable
-from context.render import render_text
+from context.render import Count, render_text
 from context.trim import trim_to_fit
 from lore.models import Chunk, Passage, ScoredChunk
 
-Count = Callable[[str], int]
 NeighbourFetch = Callable[[str, Sequence[int]], Sequence[Chunk]]
 
 

@@ -8,13 +8,11 @@ dropped on merge when they really are the previous chunk's tail.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from context.render import render_text
+from context.render import Count, render_text
 from lore.models import Chunk, Passage
-
-Count = Callable[[str], int]
 
 
 @dataclass(frozen=True)

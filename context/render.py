@@ -7,11 +7,12 @@ whitespace, so the count of the joined prompt equals the sum of the parts' count
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from lore.models import Passage, Turn
 
 PASSAGE_SEPARATOR = "\n\n"
+Count = Callable[[str], int]  # exact token count: lore.tokenizer.Tokenizer.count
 
 
 def header(source: str, title: str, breadcrumbs: tuple[str, ...], page: int | None) -> str:

