@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,12 +52,7 @@ def window(text: str, cited: list[Sentence]) -> str:
 
 
 def chunk_for(passage: Passage, offset: int) -> str:
-    """The chunk holding `offset` in the passage text.
-
-    Exact when no chunk text has a line break of its own (the passage's line breaks are then
-    exactly the joins between chunks). Otherwise Passage does not say where its chunks begin,
-    and the passage's first chunk is named.
-    """
-    if passage.text.count("\n") == len(passage.chunk_ids) - 1:
-        return passage.chunk_ids[passage.text.count("\n", 0, offset)]
-    return passage.chunk_ids[0]
+    """The chunk holding `offset` in the passage text (its first chunk if starts are unknown)."""
+    if len(passage.chunk_starts) != len(passage.chunk_ids):
+        return passage.chunk_ids[0]
+    return passage.chunk_ids[max(0, bisect_right(passage.chunk_starts, offset) - 1)]

@@ -45,8 +45,10 @@ class ContextBuilder:
         result: RetrievalResult,
         history: Sequence[Turn] = (),
         system: str = "",
+        total: int | None = None,
     ) -> Prompt:
-        plan = plan_budget(self.total, system, question, history, self.count)
+        """`total` overrides the configured budget for one request."""
+        plan = plan_budget(total or self.total, system, question, history, self.count)
         context = assemble(
             result.hits,
             plan.budget,

@@ -56,8 +56,12 @@ def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
 def to_passage(run: Sequence[Piece], count: Count) -> Passage:
     first = run[0].chunk
     text = run[0].text
+    starts = [0]
     for piece in run[1:]:
-        text = join(text, piece)
+        joined = join(text, piece)
+        # The chunk starts after the "\n" join; if it added nothing it shares the last start.
+        starts.append(len(text) + 1 if len(joined) > len(text) else starts[-1])
+        text = joined
     rendered = render_text(first.source, first.title, first.breadcrumbs, first.page, text)
     return Passage(
         source=first.source,
@@ -69,6 +73,7 @@ def to_passage(run: Sequence[Piece], count: Count) -> Passage:
         score=max(p.score for p in run),
         tokens=count(rendered),
         position=first.position,
+        chunk_starts=tuple(starts),
     )
 
 

@@ -37,6 +37,7 @@ def to_payload(chunk: Chunk) -> dict[str, Any]:
         "mtime": chunk.mtime,
         "tokens": chunk.tokens,
         "tags": list(chunk.tags),
+        "overlap": chunk.overlap,
         "dirs": ancestor_dirs(chunk.source),
     }
 
@@ -57,6 +58,7 @@ def from_payload(point_id: object, payload: dict[str, Any]) -> Chunk:
         trust=payload["trust"],
         tokens=payload["tokens"],
         tags=tuple(payload["tags"]),
+        overlap=payload.get("overlap", 0),
     )
 
 

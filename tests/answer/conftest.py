@@ -25,7 +25,7 @@ EXPENSES = (
     "Economy class is required for flights shorter than six hours."
 )
 
-# Lines of its own inside one chunk: the passage does not reveal where its two chunks meet.
+# Lines of its own inside one chunk: only chunk_starts tells where its two chunks meet.
 SECURITY = (
     "Remote work\n"
     "Staff may work remotely up to three days per week with their manager's approval.\n"
@@ -38,9 +38,15 @@ SECURITY = (
 
 
 def passage(source: str, title: str, ids: tuple[str, ...], text: str, score: float,
-            page: int | None = None) -> Passage:
+            page: int | None = None, starts: tuple[int, ...] | None = None) -> Passage:
+    if starts is None:  # chunks joined by "\n" as context/passages.py joins them, a line each
+        offsets = [0]
+        for line in text.split("\n")[: len(ids) - 1]:
+            offsets.append(offsets[-1] + len(line) + 1)
+        starts = tuple(offsets)
     return Passage(source=source, title=title, breadcrumbs=(title,), page=page, chunk_ids=ids,
-                   text=text, score=score, tokens=len(text.split()), position=0)
+                   text=text, score=score, tokens=len(text.split()), position=0,
+                   chunk_starts=starts)
 
 
 BUDGET = Budget(total=1024, system=60, history=0, question=30, reserve=200)
@@ -68,6 +74,7 @@ def context() -> Context:
         passage("handbook/leave.md", "Leave policy", ("leave-0", "leave-1"),
                 "\n".join(LEAVE_CHUNKS), 0.031),
         passage("finance/expenses.pdf", "Travel and expenses", ("exp-2",), EXPENSES, 0.027, page=4),
-        passage("it/security.md", "Remote work and security", ("sec-0", "sec-1"), SECURITY, 0.022),
+        passage("it/security.md", "Remote work and security", ("sec-0", "sec-1"), SECURITY, 0.022,
+                starts=(0, SECURITY.index("The security team"))),
     )
     return context_of(*passages)

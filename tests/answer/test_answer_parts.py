@@ -28,18 +28,19 @@ def test_question_types() -> None:
     assert not satisfies(Expect.ENTITY, "Requests go to the facilities team.")
 
 
-def make(text: str, ids: tuple[str, ...]) -> Passage:
+def make(text: str, ids: tuple[str, ...], starts: tuple[int, ...] = ()) -> Passage:
     return Passage(source="s", title="t", breadcrumbs=(), page=None, chunk_ids=ids, text=text,
-                   score=1.0, tokens=0, position=0)
+                   score=1.0, tokens=0, position=0, chunk_starts=starts)
 
 
-def test_chunk_for_is_exact_when_lines_are_the_chunk_joins() -> None:
-    p = make("First chunk. Still first.\nSecond chunk.\nThird chunk.", ("c0", "c1", "c2"))
-    assert [chunk_for(p, p.text.index(w)) for w in ("Still", "Second", "Third")] == [
+def test_chunk_for_uses_the_chunk_starts() -> None:
+    text = "First chunk.\nStill first.\nSecond chunk.\nThird chunk."
+    p = make(text, ("c0", "c1", "c2"), (0, text.index("Second"), text.index("Third")))
+    assert [chunk_for(p, text.index(w)) for w in ("Still", "Second", "Third")] == [
         "c0", "c1", "c2"]
 
 
-def test_chunk_for_falls_back_to_the_first_chunk_when_ambiguous() -> None:
+def test_chunk_for_falls_back_to_the_first_chunk_without_starts() -> None:
     p = make("Heading\nLine one.\nLine two.", ("c0", "c1"))
     assert chunk_for(p, p.text.index("Line two")) == "c0"
 

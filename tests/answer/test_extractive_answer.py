@@ -44,7 +44,7 @@ def test_number_question_prefers_the_sentence_with_the_figure(context: Context) 
     assert verify(answer) == []
 
 
-def test_list_item_answer_maps_to_first_chunk_when_chunks_are_ambiguous(context: Context) -> None:
+def test_list_item_answer_maps_to_the_chunk_holding_it(context: Context) -> None:
     answer = ExtractiveAnswerer().answer("Within how many hours must lost devices be reported?",
                                          context)
     sentence, n = cited(answer)[0]

@@ -11,7 +11,7 @@ import pytest
 
 from context.builder import ContextBuilder
 from context.render import render_passages
-from index.bm25 import doc_vector, tokenize
+from index.bm25 import doc_vectors
 from index.edge import EdgeStore
 from ingestion.chunker import chunk_document
 from lore.models import DropReason, Element, ElementKind, ParsedDocument, Turn
@@ -53,12 +53,10 @@ def setup(embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]
         for c in chunk_document(ParsedDocument(source, source, tuple(elements), source, 0.0),
                                 embedder.count_tokens, CHUNK_TOKENS, OVERLAP)
     ]
-    terms = [tokenize(c.embed_text) for c in chunks]
-    avgdl = sum(map(len, terms)) / len(terms)
     store = EdgeStore(tmp_path_factory.mktemp("index"))
     store.create("v1", embedder.dim)
     store.add("v1", chunks, embedder.embed([c.embed_text for c in chunks]),
-              [doc_vector(t, avgdl, settings.bm25_k1, settings.bm25_b) for t in terms])
+              doc_vectors([c.embed_text for c in chunks], settings.bm25_k1, settings.bm25_b))
     store.finish("v1")
     yield store, HybridRetriever(store, embedder, settings), settings, chunks
     store.close()

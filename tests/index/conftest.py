@@ -10,10 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from qdrant_client import QdrantClient
 
 from index.base import IndexStore
 from index.bm25 import doc_vectors
 from index.edge import EdgeStore
+from index.qdrant_server import QdrantServerStore
 from lore.models import Chunk
 
 CORPUS = (Path(__file__).parent / "corpus.txt").read_text().splitlines()
@@ -34,6 +36,8 @@ STEP = 1000.5
 # One line per backend: tmp dir -> a fresh store. A qdrant-client backend is one more entry.
 BACKENDS: dict[str, Callable[[Path], IndexStore]] = {
     "edge": lambda tmp: EdgeStore(tmp / "edge"),
+    # qdrant-client's local mode: the server's API in-process (the store borrows the client).
+    "qdrant": lambda tmp: QdrantServerStore(QdrantClient(":memory:")),
 }
 
 

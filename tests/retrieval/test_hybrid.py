@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.bm25 import doc_vector, tokenize
+from index.bm25 import doc_vectors
 from index.edge import EdgeStore
 from ingestion.chunker import chunk_id
 from lore.errors import BadInput
@@ -65,9 +65,7 @@ def retriever(embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hy
     settings = Settings(home=Path("unused"), top_k=5)
     store = EdgeStore(tmp_path_factory.mktemp("index"))
     chunks = [make_chunk(*d) for d in DOCS]
-    terms = [tokenize(c.embed_text) for c in chunks]
-    avgdl = sum(map(len, terms)) / len(terms)
-    sparse = [doc_vector(t, avgdl, settings.bm25_k1, settings.bm25_b) for t in terms]
+    sparse = doc_vectors([c.embed_text for c in chunks], settings.bm25_k1, settings.bm25_b)
     store.create("v1", embedder.dim)
     store.add("v1", chunks, embedder.embed([c.embed_text for c in chunks]), sparse)
     store.finish("v1")
