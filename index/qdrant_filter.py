@@ -12,9 +12,7 @@ from index.payload import Above, AnyOf, Condition, OneOf
 def _one_of(cond: OneOf) -> models.FieldCondition:
     values = list(cond.values)
     match: models.MatchValue | models.MatchAny = (
-        models.MatchValue(value=values[0])
-        if len(values) == 1
-        else models.MatchAny(any=values)  # type: ignore[arg-type]
+        models.MatchValue(value=values[0]) if len(values) == 1 else models.MatchAny(any=values)  # type: ignore[arg-type]
     )
     return models.FieldCondition(key=cond.key, match=match)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +29,43 @@ def embedder(model_path: str):
     from ingestion.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(model_path)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+TRUST = ROOT / "data" / "trust.yaml"
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, embedder):
+    """data/corpus ingested once and promoted: (settings, report) for read-only tests.
+
+    Tests that change versions must build their own home; this one is shared.
+    """
+    from ingestion.cache import EmbeddingCache
+    from ingestion.pipeline import Ingestor
+    from ingestion.trust import load_trust
+    from lore.settings import Settings
+    from lore.wiring import open_registry, open_store
+
+    settings = Settings(home=tmp_path_factory.mktemp("sample-home"), trust_file=TRUST)
+    cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
+    ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder, cache,
+                        load_trust(TRUST))
+    report = ingestor.run(CORPUS, promote=True)
+    ingestor.store.close()
+    return settings, report
+
+
+@pytest.fixture(scope="session")
+def sample_service(sample_index, embedder):
+    """A QAService over the shared sample index (real store, model and answerer)."""
+    from answer.extractive import ExtractiveAnswerer
+    from lore.qa import QAService
+    from lore.wiring import open_registry, open_store
+
+    settings, _ = sample_index
+    service = QAService(settings, open_store(settings), open_registry(settings), embedder,
+                        ExtractiveAnswerer(threshold=settings.min_evidence))
+    yield service
+    service.close()
