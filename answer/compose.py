@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 

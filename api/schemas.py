@@ -112,3 +112,4 @@ class VersionOut(BaseModel):
     fingerprint: str
     eval: dict | None = None
     error: str | None = None
+    serving: dict[str, float] | None = None  # requests, abstention_rate, p50_ms

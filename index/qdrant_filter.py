@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from qdrant_client import models
 
@@ -10,11 +11,11 @@ from index.payload import Above, AnyOf, Condition, OneOf
 
 
 def _one_of(cond: OneOf) -> models.FieldCondition:
-    values = list(cond.values)
-    match: models.MatchValue | models.MatchAny = (
-        models.MatchValue(value=values[0]) if len(values) == 1 else models.MatchAny(any=values)  # type: ignore[arg-type]
-    )
-    return models.FieldCondition(key=cond.key, match=match)
+    if len(cond.values) == 1:
+        return models.FieldCondition(key=cond.key, match=models.MatchValue(value=cond.values[0]))
+    # MatchAny takes all-str or all-int lists; a condition never mixes them.
+    values: list[Any] = list(cond.values)
+    return models.FieldCondition(key=cond.key, match=models.MatchAny(any=values))
 
 
 def _condition(cond: Condition) -> models.FieldCondition | models.Filter:

@@ -20,6 +20,7 @@ class Parser(Protocol):
 class Embedder(Protocol):
     model_id: str
     dim: int
+    max_tokens: int  # word pieces the model reads before it truncates
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees, without special tokens."""

@@ -16,7 +16,8 @@ class EmbeddingCache:
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
-            "CREATE TABLE IF NOT EXISTS emb (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY(model, hash))"
+            "CREATE TABLE IF NOT EXISTS emb "
+            "(model TEXT, hash TEXT, vec BLOB, PRIMARY KEY(model, hash))"
         )
 
     def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:

@@ -10,7 +10,6 @@ import numpy as np
 from lore.tokenizer import get_tokenizer
 
 
-
 class SentenceTransformerEmbedder:
     def __init__(self, model_path: str, batch_size: int = 32) -> None:
         from sentence_transformers import SentenceTransformer
@@ -21,8 +20,12 @@ class SentenceTransformerEmbedder:
         # Packaged models sit in a generic "model" folder; the parent names them.
         self.model_id = "/".join(norm.split(os.sep)[-2:])
         self._model = SentenceTransformer(model_path, device="cpu")
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
+        dim = self._model.get_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{model_path} does not declare an embedding dimension")
+        self.dim = dim
+        # Longer input is silently truncated by the model: the chunker must stay within this.
+        self.max_tokens = (self._model.max_seq_length or 512) - 2  # minus [CLS] and [SEP]
         self.batch_size = batch_size
         self._tokenizer = get_tokenizer(model_path)
 

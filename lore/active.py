@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from index.registry import Registry
 from lore.errors import NotReady
@@ -19,7 +20,7 @@ NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `
 
 class ActiveVersion:
     def __init__(
-        self, registry: Registry, interval: float, warm: Callable[[str], None] = lambda v: None
+        self, registry: Registry, interval: float, warm: Callable[[str], Any] = lambda v: None
     ) -> None:
         self._registry = registry
         self._interval = interval

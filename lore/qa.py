@@ -16,6 +16,7 @@ from lore.active import NO_ACTIVE, ActiveVersion
 from lore.errors import BadInput
 from lore.models import Answer, Context, Filters, ScoredChunk, Turn
 from lore.settings import Settings
+from lore.stats import ServingStats
 from lore.tokenizer import get_tokenizer
 from retrieval.hybrid import HybridRetriever
 
@@ -44,7 +45,7 @@ class AskResult(SearchResult):
 class QAService:
     def __init__(
         self, settings: Settings, store: IndexStore, registry: Registry, embedder: Embedder,
-        generator: Generator,
+        generator: Generator, stats: ServingStats | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -52,6 +53,7 @@ class QAService:
         self.retriever = HybridRetriever(store, embedder, settings)
         self.builder = ContextBuilder(store, get_tokenizer(settings.embedding_model), settings)
         self.generator = generator
+        self.stats = stats
         self.active = ActiveVersion(registry, settings.reload_seconds, warm=store.count)
         self.not_ready_hint = NO_ACTIVE
 
@@ -60,8 +62,9 @@ class QAService:
         from lore.wiring import load_embedder, open_registry, open_store
 
         answerer = ExtractiveAnswerer(threshold=settings.min_evidence)
+        stats = ServingStats(settings.home / "stats.sqlite")
         return cls(settings, open_store(settings), open_registry(settings), load_embedder(settings),
-                   answerer)
+                   answerer, stats)
 
     def _check(self, question: str) -> str:
         question = question.strip()
@@ -94,10 +97,14 @@ class QAService:
         mark = time.perf_counter()
         answer = self.generator.answer(found.query, found.context, tuple(history))
         timings = {**found.timings_ms, "answer": _ms(mark), "total": _ms(start)}
+        if self.stats is not None:
+            self.stats.record(found.version, answer.abstained, timings["total"])
         return AskResult(found.version, found.query, found.hits, found.context, timings, answer)
 
     def close(self) -> None:
         self.store.close()
+        if self.stats is not None:
+            self.stats.close()
 
 
 def _ms(since: float) -> float:

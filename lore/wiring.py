@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.base import IndexStore
+from index.base import IndexStore, VersionRegistry
 from index.registry import Registry
 from ingestion.embedder import SentenceTransformerEmbedder
 from lore.errors import BadInput
 from lore.settings import Settings
+
+if TYPE_CHECKING:
+    from qdrant_client import QdrantClient
 
 
 def ensure_home(home: Path) -> Path:
@@ -22,13 +27,32 @@ def ensure_home(home: Path) -> Path:
     return home
 
 
+@lru_cache(maxsize=4)  # one per server the process talks to; a process talks to one
+def qdrant_client(url: str, api_key: str | None) -> QdrantClient:
+    """One client per process and server, shared by the store and the registry (they borrow
+    it, so it lives as long as the process)."""
+    from qdrant_client import QdrantClient
+
+    return QdrantClient(url=url, api_key=api_key)
+
+
 def open_store(settings: Settings) -> IndexStore:
+    """A Qdrant server when LORE_QDRANT_URL is set, else embedded Qdrant Edge under home."""
+    if settings.qdrant_url:
+        from index.qdrant_server import QdrantServerStore
+
+        return QdrantServerStore(qdrant_client(settings.qdrant_url, settings.qdrant_api_key))
     from index.edge import EdgeStore
 
     return EdgeStore(ensure_home(settings.home) / "index")
 
 
-def open_registry(settings: Settings) -> Registry:
+def open_registry(settings: Settings) -> VersionRegistry:
+    """Kept in the Qdrant server when there is one, so every replica sees it; else a file."""
+    if settings.qdrant_url:
+        from index.qdrant_registry import QdrantRegistry
+
+        return QdrantRegistry(qdrant_client(settings.qdrant_url, settings.qdrant_api_key))
     return Registry(ensure_home(settings.home))
 
 

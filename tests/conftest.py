@@ -10,8 +10,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from lore.settings import default_model_path  # noqa: E402
-from lore.tokenizer import Tokenizer, get_tokenizer  # noqa: E402
+from lore.settings import default_model_path
+from lore.tokenizer import Tokenizer, get_tokenizer
 
 
 @pytest.fixture(scope="session")

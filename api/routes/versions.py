@@ -14,7 +14,7 @@ router = APIRouter(tags=["versions"])
 
 @router.get("/versions")
 def list_versions(_: ReaderDep, service: ServiceDep) -> list[VersionOut]:
-    return [VersionOut(**row) for row in version_rows(service.registry)]
+    return [VersionOut(**row) for row in version_rows(service.registry, service.stats)]
 
 
 @router.post("/versions/{version_id}/promote")
@@ -32,5 +32,5 @@ def rollback(_: AdminDep, service: ServiceDep) -> VersionOut:
 
 
 def _row(service: ServiceDep, version_id: str) -> VersionOut:
-    rows = {r["id"]: r for r in version_rows(service.registry)}
+    rows = {r["id"]: r for r in version_rows(service.registry, service.stats)}
     return VersionOut(**rows[version_id])

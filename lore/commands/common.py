@@ -17,4 +17,4 @@ HomeOpt = Annotated[
 def settings_for(home: Path | None, **overrides: object) -> Settings:
     """Environment settings with command-line overrides on top."""
     values = {k: v for k, v in {"home": home, **overrides}.items() if v is not None}
-    return Settings(**values)
+    return Settings.model_validate(values)

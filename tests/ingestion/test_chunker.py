@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lore.models import Element, ElementKind, ParsedDocument
 from ingestion.chunker import chunk_document
+from lore.models import Element, ElementKind, ParsedDocument
 
 LIMIT = 120
 
@@ -58,7 +58,8 @@ def test_chunks_do_not_cross_pages_or_sections(tokenizer):
         Element("Badges are blue.", ElementKind.TEXT, ("Security",), 2),
     ]
     chunks = chunk_document(doc(els), tokenizer.count, LIMIT, 0)
-    assert [(c.page, c.breadcrumbs) for c in chunks] == [(1, ("HR",)), (2, ("HR",)), (2, ("Security",))]
+    expected = [(1, ("HR",)), (2, ("HR",)), (2, ("Security",))]
+    assert [(c.page, c.breadcrumbs) for c in chunks] == expected
 
 
 def test_ids_are_stable_and_change_with_content(tokenizer):

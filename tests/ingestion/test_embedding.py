@@ -28,7 +28,7 @@ def test_cache_reuses_vectors_across_runs_and_models(tmp_path, embedder):
     assert embedded == 5 and seen[-1] == ("embed", 5, 5)
     cache.close()
     reopened = EmbeddingCache(tmp_path / "c.sqlite")
-    second, embedded = embed_chunks(chunks + [chunk("A new policy.", 9)], embedder, reopened,
+    second, embedded = embed_chunks([*chunks, chunk("A new policy.", 9)], embedder, reopened,
                                     lambda *a: None)
     assert embedded == 1
     assert np.array_equal(first, second[:5])
