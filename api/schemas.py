@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # Long enough for any real question with pasted context; a guard against abuse, not a style rule.
 MAX_QUESTION_CHARS = 2000
@@ -20,6 +20,14 @@ class FiltersIn(Strict):
     path_prefix: str | None = Field(None, description="e.g. 'handbook/'")
     tags: list[str] = []
     modified_after: str | float | None = Field(None, description="ISO date/time or epoch seconds")
+
+    @field_validator("modified_after", mode="before")
+    @classmethod
+    def _date_or_number(cls, value: object) -> object:
+        # JSON true/false would otherwise pass as epoch 1/0; say what is expected instead.
+        if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
+            return value
+        raise ValueError("give an ISO 8601 date like '2024-05-31' or epoch seconds")
 
 
 class HistoryTurn(Strict):
@@ -37,6 +45,8 @@ class AskRequest(Strict):
 
 class SearchRequest(Strict):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    # The same conversation /ask gets, so operators can see what a follow-up retrieves.
+    history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
     top_k: int | None = Field(None, ge=1, le=100)
     budget_tokens: int | None = Field(None, ge=256, le=32_768)
     filters: FiltersIn | None = None
@@ -74,9 +84,11 @@ class HitOut(BaseModel):
 class PassageOut(BaseModel):
     source: str
     title: str
+    breadcrumbs: list[str]  # the section path shown in the passage's header line
     page: int | None
     text: str
     chunk_ids: list[str]
+    tokens: int  # exact word-piece count of the rendered passage (header and text)
 
 
 class DroppedOut(BaseModel):

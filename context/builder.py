@@ -31,12 +31,15 @@ class ContextBuilder:
         *,
         min_score: float = 0.0,
         order: PackingOrder = PackingOrder.SCORE,
+        expand: bool = True,
     ) -> None:
+        """`expand`: add the ±1 neighbours of packed hits while the budget allows."""
         self.store = store
         self.count = tokenizer.count
         self.total = settings.budget_tokens
         self.min_score = min_score
         self.order = order
+        self.expand = expand
 
     def build(
         self,
@@ -54,7 +57,7 @@ class ContextBuilder:
             plan.budget,
             self.count,
             duplicates=result.duplicates,
-            neighbours=partial(self.store.neighbours, version),
+            neighbours=partial(self.store.neighbours, version) if self.expand else None,
             min_score=self.min_score,
             order=self.order,
             dropped=plan.dropped,

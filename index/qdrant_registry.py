@@ -13,11 +13,13 @@ without vectors: {"revision": n, "state": JSON, "hosts": {version: builder's hos
   fresh token in `log`, and any later state derived from it still does. Token present: the
   change landed. Absent: another writer took revision n + 1; read again and retry.
 
-Limits: a writer must re-read before LOG other commits land, or it cannot tell (it raises
-rather than guess). Local mode (tests) applies one client's calls in-process; its
-filter-then-write is not atomic across threads. The alias switch follows the commit, so a
-crash between them leaves the alias behind the registry until the next promote, rollback
-or `align_alias()`; readers that go through the registry are never affected.
+Limits: needs Qdrant >= 1.17 (`update_mode`). A writer must re-read before LOG other commits
+land, or it cannot tell (it raises rather than guess). Writers read from all replicas, so a
+replica of the registry's shard being down blocks changes (not reads) until it is back.
+Local mode (tests) applies one client's calls in-process, and its filter-then-write is not
+atomic across threads. The alias switch follows the commit, so a crash between them leaves
+the alias behind the registry until the next promote, rollback or `align_alias()`; readers
+that go through the registry are never affected.
 """
 
 from __future__ import annotations

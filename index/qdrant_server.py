@@ -45,6 +45,8 @@ _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # Names the store and the registry use next to the version collections.
 RESERVED = frozenset({"active", "registry"})
 
+_Status = models.CollectionStatus
+
 _INDEXES = (
     [(f, models.PayloadSchemaType.KEYWORD) for f in KEYWORD_FIELDS]
     + [(f, models.PayloadSchemaType.INTEGER) for f in INTEGER_FIELDS]
@@ -124,7 +126,13 @@ class QdrantServerStore:
         queries on a promoted version do not hit unindexed segments."""
         deadline = time.monotonic() + OPTIMISE_TIMEOUT_S
         with self._existing(version) as name:
-            while self.client.get_collection(name).status != models.CollectionStatus.GREEN:
+            while (status := self.client.get_collection(name).status) != _Status.GREEN:
+                if status == _Status.RED:
+                    raise IndexBuildError(f"optimising {name} failed; see the Qdrant server log")
+                if status == _Status.GREY:  # pending but not started: an update starts them
+                    self.client.update_collection(
+                        name, optimizers_config=models.OptimizersConfigDiff()
+                    )
                 if time.monotonic() > deadline:
                     raise IndexBuildError(f"{name} still optimising after {OPTIMISE_TIMEOUT_S} s")
                 time.sleep(POLL_S)

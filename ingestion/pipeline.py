@@ -9,16 +9,16 @@ from pathlib import Path
 
 import numpy as np
 
-from index.base import IndexStore
+from index.base import IndexStore, VersionRegistry
 from index.bm25 import doc_vectors
-from index.registry import Registry
 from ingestion.base import Embedder
 from ingestion.cache import EmbeddingCache
-from ingestion.carry import Previous, file_hash, previous_version
+from ingestion.carry import Stored
 from ingestion.chunker import chunk_document
-from ingestion.discover import discover
+from ingestion.cleanup import drop, retain
 from ingestion.embedding import embed_chunks
 from ingestion.parsers import parse_file
+from ingestion.plan import Found, Plan, prepare
 from ingestion.report import RunReport
 from ingestion.trust import TrustConfig
 from lore.errors import IndexBuildError, ParseError
@@ -29,7 +29,7 @@ Progress = Callable[[str, int, int], None]
 ADD_STEP = 512  # points per upsert: large batches amortise the engine's per-call overhead
 
 
-def _quiet(stage: str, done: int, total: int) -> None:
+def quiet(stage: str, done: int, total: int) -> None:
     """Default progress sink: say nothing."""
 
 
@@ -45,88 +45,85 @@ class Collected:
 class Ingestor:
     settings: Settings
     store: IndexStore
-    registry: Registry
+    registry: VersionRegistry
     embedder: Embedder
     cache: EmbeddingCache
     trust: TrustConfig
 
-    def run(self, root: Path, promote: bool = False, progress: Progress = _quiet) -> RunReport:
-        for stale in self.registry.reap():
-            self._drop(stale)
-        files = discover(root)
-        fingerprint = self.settings.fingerprint()
-        previous = previous_version(self.store, self.registry, fingerprint)
-        record = self.registry.begin(self.embedder.model_id, fingerprint)
-        report = RunReport(version=record.id, files=len(files))
-        started = time.perf_counter()
-        try:
-            collected = self._collect(files, previous, report, progress)
-            self._index(record.id, collected, report, progress)
-        except BaseException as exc:  # also Ctrl-C: the half-built version must be marked failed
-            self.registry.mark_failed(record.id, f"{type(exc).__name__}: {exc}")
-            self._drop(record.id)
-            raise
-        report.seconds = round(time.perf_counter() - started, 3)
-        self.registry.mark_ready(record.id, report.documents, report.chunks, report.as_dict())
+    def run(
+        self, root: Path, promote: bool = False, progress: Progress = quiet,
+        skip_if_unchanged: bool = False,
+    ) -> RunReport:
+        """Build a version from `root` (unless nothing changed and `skip_if_unchanged`)."""
+        plan = prepare(root, self.settings, self.store, self.registry, self.trust)
+        if skip_if_unchanged and plan.nothing_to_do:
+            return plan.unchanged_report()
+        report = self.build(plan, progress)
         if promote:
-            self.registry.promote(record.id)
-        for old in self.registry.retain(self.settings.retention):
-            self._drop(old)
+            self.registry.promote(report.version)
+        retain(self.store, self.registry, self.settings.retention)
         return report
 
-    def _drop(self, version: str) -> None:
-        if self.store.exists(version):
-            self.store.drop(version)
+    def build(self, plan: Plan, progress: Progress = quiet) -> RunReport:
+        """A new ready version; on any failure (Ctrl-C too) it is marked failed and dropped."""
+        record = self.registry.begin(self.embedder.model_id, plan.fingerprint)
+        report = plan.report(record.id)
+        started = time.perf_counter()
+        try:
+            collected = self._collect(plan, report, progress)
+            self._index(record.id, collected, report, progress)
+        except BaseException as exc:
+            self.registry.mark_failed(record.id, f"{type(exc).__name__}: {exc}")
+            drop(self.store, record.id)
+            raise
+        report.seconds = round(report.seconds + time.perf_counter() - started, 3)
+        self.registry.mark_ready(record.id, report.documents, report.chunks, report.as_dict())
+        return report
 
-    def _collect(
-        self, files: list[tuple[Path, str]], previous: Previous, report: RunReport, progress: Progress
-    ) -> Collected:
+    def _collect(self, plan: Plan, report: RunReport, progress: Progress) -> Collected:
         seen: dict[str, str] = {}
         out = Collected([], {})
-        for i, (path, source) in enumerate(files):
-            progress("parse", i, len(files))
-            try:
-                digest = file_hash(path)
-            except OSError as exc:
-                report.skip(source, f"unreadable: {exc.strerror}")
+        for i, found in enumerate(plan.files):
+            progress("parse", i, len(plan.files))
+            if found.error:
+                report.skip(found.source, f"unreadable: {found.error}", "")
                 continue
-            if digest in seen:
-                report.skip(source, f"duplicate of {seen[digest]}")
+            if found.digest in seen:
+                report.skip(found.source, f"duplicate of {seen[found.digest]}", found.digest)
                 continue
-            old = previous.get(source)
-            if old and old[0][0].doc_hash == digest:
-                self._carry(source, old, out, report)
-            elif not self._parse(path, source, out, report):
+            old = plan.previous.carry(found.source, found.digest)
+            if old:
+                self._carry(found.source, old, out, report)
+            elif not self._parse(found, out, report):
                 continue
-            seen[digest] = source
+            seen[found.digest] = found.source
             report.documents += 1
-        progress("parse", len(files), len(files))
+        progress("parse", len(plan.files), len(plan.files))
         if not out.chunks:
             reasons = "; ".join(f"{s['source']}: {s['reason']}" for s in report.skipped[:5])
-            raise IndexBuildError(f"nothing could be indexed ({len(files)} files): {reasons}")
+            raise IndexBuildError(f"nothing could be indexed ({len(plan.files)} files): {reasons}")
         return out
 
-    def _carry(
-        self, source: str, old: list[tuple[Chunk, np.ndarray]], out: Collected, report: RunReport
-    ) -> None:
+    def _carry(self, source: str, old: Stored, out: Collected, report: RunReport) -> None:
         trust, tags = self.trust.lookup(source)  # the trust config may have changed since
         for chunk, vector in old:
             out.chunks.append(replace(chunk, trust=trust, tags=tags))
             out.vectors[chunk.id] = vector
         report.carried += len(old)
 
-    def _parse(self, path: Path, source: str, out: Collected, report: RunReport) -> bool:
+    def _parse(self, found: Found, out: Collected, report: RunReport) -> bool:
         max_bytes = int(self.settings.max_file_mb * 1024 * 1024)
         try:
-            doc = parse_file(path, source, max_bytes)
+            doc = parse_file(found.path, found.source, max_bytes)
         except ParseError as exc:
-            report.skip(source, str(exc))
+            report.skip(found.source, str(exc), found.digest)
             return False
         for warning in doc.warnings:
-            report.warn(source, warning)
-        trust, tags = self.trust.lookup(source)
+            report.warn(found.source, warning)
+        trust, tags = self.trust.lookup(found.source)
         s = self.settings
-        for chunk in chunk_document(doc, self.embedder.count_tokens, s.chunk_tokens, s.chunk_overlap):
+        count = self.embedder.count_tokens
+        for chunk in chunk_document(doc, count, s.chunk_tokens, s.chunk_overlap):
             out.chunks.append(replace(chunk, trust=trust, tags=tags))
         return True
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from index.registry import Registry
+from index.base import VersionRegistry
 from lore.errors import NotReady
 
 NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `lore promote ID`)"
@@ -20,7 +20,10 @@ NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `
 
 class ActiveVersion:
     def __init__(
-        self, registry: Registry, interval: float, warm: Callable[[str], Any] = lambda v: None
+        self,
+        registry: VersionRegistry,
+        interval: float,
+        warm: Callable[[str], Any] = lambda v: None,
     ) -> None:
         self._registry = registry
         self._interval = interval

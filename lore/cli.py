@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from lore.commands import index_cmds, query_cmds
+from lore.commands import eval_cmds, index_cmds, query_cmds
 from lore.errors import (
     BadInput,
     Conflict,
@@ -21,6 +21,7 @@ from lore.errors import (
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 index_cmds.register(app)
 query_cmds.register(app)
+eval_cmds.register(app)
 
 EXIT_CODES: dict[type[LoreError], int] = {
     IndexBuildError: 1,

@@ -10,7 +10,7 @@ from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
 from context.builder import ContextBuilder
 from index.base import IndexStore
-from index.registry import Registry
+from index.base import VersionRegistry
 from ingestion.base import Embedder
 from lore.active import NO_ACTIVE, ActiveVersion
 from lore.errors import BadInput
@@ -44,8 +44,13 @@ class AskResult(SearchResult):
 
 class QAService:
     def __init__(
-        self, settings: Settings, store: IndexStore, registry: Registry, embedder: Embedder,
-        generator: Generator, stats: ServingStats | None = None,
+        self,
+        settings: Settings,
+        store: IndexStore,
+        registry: VersionRegistry,
+        embedder: Embedder,
+        generator: Generator,
+        stats: ServingStats | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -63,21 +68,34 @@ class QAService:
 
         answerer = ExtractiveAnswerer(threshold=settings.min_evidence)
         stats = ServingStats(settings.home / "stats.sqlite")
-        return cls(settings, open_store(settings), open_registry(settings), load_embedder(settings),
-                   answerer, stats)
+        return cls(
+            settings,
+            open_store(settings),
+            open_registry(settings),
+            load_embedder(settings),
+            answerer,
+            stats,
+        )
 
     def _check(self, question: str) -> str:
         question = question.strip()
         if not question:
             raise BadInput("the question is empty: send at least one word")
         if len(question) > self.settings.max_question_chars:
-            raise BadInput(f"the question has {len(question)} characters; the limit is "
-                           f"{self.settings.max_question_chars}: shorten it")
+            raise BadInput(
+                f"the question has {len(question)} characters; the limit is "
+                f"{self.settings.max_question_chars}: shorten it"
+            )
         return question
 
     def search(
-        self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
-        budget: int | None = None, top_k: int | None = None, version: str | None = None,
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+        budget: int | None = None,
+        top_k: int | None = None,
+        version: str | None = None,
     ) -> SearchResult:
         question = self._check(question)
         version = version or self.active.current()
@@ -88,8 +106,12 @@ class QAService:
         return SearchResult(version, found.query, found.hits, prompt.context, timings)
 
     def ask(
-        self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None,
-        budget: int | None = None, conversation_id: str | None = None,
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+        budget: int | None = None,
+        conversation_id: str | None = None,
         version: str | None = None,
     ) -> AskResult:
         start = time.perf_counter()

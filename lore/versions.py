@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.registry import Registry
+from index.base import VersionRegistry
 from lore.stats import ServingStats
 
 
-def version_rows(registry: Registry, stats: ServingStats | None = None) -> list[dict[str, Any]]:
+def version_rows(
+    registry: VersionRegistry, stats: ServingStats | None = None
+) -> list[dict[str, Any]]:
     active = registry.active()
     served = stats.summary() if stats is not None else {}
     return [
         {
-            "id": v.id, "status": str(v.status), "active": active is not None and v.id == active.id,
-            "documents": v.documents, "chunks": v.chunks, "created_at": v.created_at,
-            "embedding_model": v.embedding_model, "fingerprint": v.fingerprint, "eval": v.eval,
-            "error": v.error, "serving": served.get(v.id),
+            "id": v.id,
+            "status": str(v.status),
+            "active": active is not None and v.id == active.id,
+            "documents": v.documents,
+            "chunks": v.chunks,
+            "created_at": v.created_at,
+            "embedding_model": v.embedding_model,
+            "fingerprint": v.fingerprint,
+            "eval": v.eval,
+            "error": v.error,
+            "serving": served.get(v.id),
         }
         for v in registry.list()
     ]

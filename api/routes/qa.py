@@ -16,6 +16,7 @@ from api.schemas import (
     ContextOut,
     DroppedOut,
     FiltersIn,
+    HistoryTurn,
     HitOut,
     PassageOut,
     SearchRequest,
@@ -35,9 +36,8 @@ def _filters(f: FiltersIn | None) -> Filters | None:
 
 @router.post("/ask")
 def ask(req: AskRequest, _: ReaderDep, service: ServiceDep) -> AskResponse:
-    history = tuple(Turn(t.role, t.content) for t in req.history)
-    result = service.ask(req.question, history, _filters(req.filters), req.budget_tokens,
-                         conversation_id=req.conversation_id)
+    result = service.ask(req.question, _history(req.history), _filters(req.filters),
+                         req.budget_tokens, conversation_id=req.conversation_id)
     return AskResponse(
         answer=result.answer.text, abstained=result.answer.abstained,
         citations=[Citation(**asdict(c)) for c in result.answer.citations],
@@ -48,11 +48,16 @@ def ask(req: AskRequest, _: ReaderDep, service: ServiceDep) -> AskResponse:
 
 @router.post("/search")
 def search(req: SearchRequest, _: ReaderDep, service: ServiceDep) -> SearchResponse:
-    result = service.search(req.question, (), _filters(req.filters), req.budget_tokens, req.top_k)
+    result = service.search(req.question, _history(req.history), _filters(req.filters),
+                            req.budget_tokens, req.top_k)
     return SearchResponse(
         version=result.version, hits=[_hit(h) for h in result.hits],
         context=_context(result.context), timings_ms=result.timings_ms, request_id=_request_id(),
     )
+
+
+def _history(turns: list[HistoryTurn]) -> tuple[Turn, ...]:
+    return tuple(Turn(t.role, t.content) for t in turns)
 
 
 def _request_id() -> str:
@@ -67,8 +72,9 @@ def _hit(h: ScoredChunk) -> HitOut:
 
 def _context(ctx: Context) -> ContextOut:
     return ContextOut(
-        passages=[PassageOut(source=p.source, title=p.title, page=p.page, text=p.text,
-                             chunk_ids=list(p.chunk_ids)) for p in ctx.passages],
+        passages=[PassageOut(source=p.source, title=p.title, breadcrumbs=list(p.breadcrumbs),
+                             page=p.page, text=p.text, chunk_ids=list(p.chunk_ids),
+                             tokens=p.tokens) for p in ctx.passages],
         tokens=ctx.tokens,
         budget={"total": ctx.budget.total, "system": ctx.budget.system,
                 "history": ctx.budget.history, "question": ctx.budget.question,

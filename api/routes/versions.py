@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from api.auth import AdminDep, ReaderDep
 from api.deps import ServiceDep
 from api.schemas import VersionOut
+from evaluation import gate
 from lore.versions import version_rows
 
 router = APIRouter(tags=["versions"])
@@ -18,8 +21,13 @@ def list_versions(_: ReaderDep, service: ServiceDep) -> list[VersionOut]:
 
 
 @router.post("/versions/{version_id}/promote")
-def promote(version_id: str, _: AdminDep, service: ServiceDep) -> VersionOut:
-    service.registry.promote(version_id)
+def promote(
+    version_id: str, _: AdminDep, service: ServiceDep,
+    force: Annotated[bool, Query(description="Promote even if the eval gate refuses")] = False,
+) -> VersionOut:
+    """With LORE_EVAL_SET set, evaluates against the active version first; a regression is a
+    409 naming the metrics, unless `force`. The verdict is in the version's `eval.gate`."""
+    gate.promote(service, version_id, force)
     service.active.refresh()
     return _row(service, version_id)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,8 +13,14 @@ from rich.table import Table
 
 from lore.commands.common import HomeOpt, settings_for
 from lore.commands.progress import ingest_progress
+from lore.errors import Conflict, NotFound
 from lore.versions import version_rows
 from lore.wiring import open_registry, open_store
+
+if TYPE_CHECKING:
+    from index.base import IndexStore, VersionRegistry
+    from ingestion.cron import Cron
+    from ingestion.runner import Job
 
 console = Console()
 
@@ -22,38 +29,65 @@ def ingest(
     path: Annotated[Path, typer.Argument(help="File or folder of documents")],
     home: HomeOpt = None,
     trust: Annotated[Path | None, typer.Option("--trust", help="Trust config (YAML/TOML)")] = None,
-    promote: Annotated[bool, typer.Option("--promote", help="Make the new version active")] = False,
+    promote: Annotated[bool, typer.Option(
+        "--promote", help="Make the new version active if the evaluation gate allows")] = False,
+    skip_if_unchanged: Annotated[bool, typer.Option(
+        "--skip-if-unchanged",
+        help="Build nothing when no file was added, changed or deleted since the active version",
+    )] = False,
+    schedule: Annotated[str | None, typer.Option(
+        "--schedule", metavar="CRON",
+        help="Stay in the foreground and ingest on this cron schedule, e.g. '0 2 * * *'",
+    )] = None,
 ) -> None:
-    """Build a new immutable index version from PATH."""
-    from ingestion.cache import EmbeddingCache
-    from ingestion.pipeline import Ingestor
+    """Build a new immutable index version from PATH; unchanged documents are carried over
+    from the active version without re-embedding."""
+    from ingestion.cron import parse_cron
+    from ingestion.runner import Job
     from ingestion.trust import load_trust
-    from lore.wiring import load_embedder
 
     settings = settings_for(home, trust_file=trust)
-    trust_config = load_trust(settings.trust_file)
+    load_trust(settings.trust_file)  # a broken trust file fails now, not at the first run
     if not path.exists():
-        raise typer.BadParameter(f"{path}: no such file or folder", param_hint="PATH")
-    ingestor = Ingestor(
-        settings, open_store(settings), open_registry(settings), load_embedder(settings),
-        EmbeddingCache(settings.home / "cache" / "embeddings.sqlite"), trust_config,
-    )
+        raise NotFound(f"{path}: no such file or folder")
+    cron = parse_cron(schedule) if schedule else None
+    job = Job(settings, path, promote, skip_if_unchanged)
+    store, registry = open_store(settings), open_registry(settings)
+    if cron is None:
+        _ingest_once(job, store, registry)
+    else:
+        _ingest_on_schedule(job, store, registry, cron)
+
+
+def _ingest_once(job: Job, store: IndexStore, registry: VersionRegistry) -> None:
+    from ingestion.runner import run_job
+    from ingestion.runs import Outcome
+    from ingestion.summary import summary_lines
+    from lore.wiring import load_embedder
+
     with ingest_progress(console) as progress:
-        report = ingestor.run(path, promote=promote, progress=progress)
-    print_report(report.as_dict(), promoted=promote)
+        record = run_job(job, store, registry, lambda: load_embedder(job.settings), progress)
+    typer.echo("\n".join(summary_lines(record, job.promote)))
+    if job.promote and record.outcome is Outcome.BUILT and not record.promoted:
+        raise Conflict(f"the evaluation gate kept {record.version} from being promoted; it "
+                       f"stays ready (`lore promote {record.version} --force` overrides)")
 
 
-def print_report(r: dict, promoted: bool) -> None:
-    state = "built and promoted" if promoted else "built (not active: run `lore promote`)"
-    console.print(f"[bold]{r['version']}[/] {state}")
-    console.print(
-        f"documents indexed {r['documents']} of {r['files']} files · chunks {r['chunks']} · "
-        f"embedded {r['embedded']} · reused from cache {r['reused']} · {r['seconds']:.1f} s"
-    )
-    for s in r["skipped"]:
-        console.print(f"  skipped {s['source']}: {s['reason']}", markup=False)
-    for w in r["warnings"]:
-        console.print(f"  warning {w['source']}: {w['warning']}", markup=False)
+def _ingest_on_schedule(job: Job, store: IndexStore, registry: VersionRegistry, cron: Cron) -> None:
+    from ingestion.cron import next_fire
+    from ingestion.runner import run_job
+    from ingestion.schedule import scheduled
+    from ingestion.summary import summary_lines
+    from lore.wiring import load_embedder
+
+    embedder = load_embedder(job.settings)  # loaded once, shared by every run
+    typer.echo(f"ingesting {job.root} on a schedule; next run "
+               f"{next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}; Ctrl-C stops")
+    for due, result in scheduled(cron, lambda: run_job(job, store, registry, lambda: embedder)):
+        if isinstance(result, Exception):
+            typer.echo(f"lore: the {due:%Y-%m-%d %H:%M} run failed: {result}", err=True)
+        else:
+            typer.echo("\n".join(summary_lines(result, job.promote)))
 
 
 def versions(
@@ -71,9 +105,17 @@ def versions(
     console.print(table)
 
 
-def promote(version: Annotated[str, typer.Argument(help="Version id")], home: HomeOpt = None) -> None:
-    """Make VERSION the active one."""
-    record = open_registry(settings_for(home)).promote(version)
+def promote(
+    version: Annotated[str, typer.Argument(help="Version id")],
+    home: HomeOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Promote even if the evaluation gate refuses")
+    ] = False,
+) -> None:
+    """Make VERSION the active one; with LORE_EVAL_SET set, only if it does not regress."""
+    from lore.commands.eval_cmds import gated_promote
+
+    record = gated_promote(settings_for(home), version, force)
     console.print(f"{record.id} is now active")
 
 

@@ -55,8 +55,12 @@ def ready(registry: QdrantRegistry) -> str:
 
 
 def dead_pid() -> int:
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(child.stdout)
 
 
@@ -159,8 +163,13 @@ def test_another_process_sees_and_changes_the_active_version(tmp_path: Path) -> 
         store.create(version, 4)
     registry.promote("v1")
     client.close()
-    child = subprocess.run([sys.executable, "-c", CHILD, path, "v2"],
-                           cwd=REPO, capture_output=True, text=True, check=True)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, path, "v2"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert child.stdout.strip() == "v1"
     client = QdrantClient(path=path)
     assert QdrantRegistry(client).active().id == "v2"  # type: ignore[union-attr]

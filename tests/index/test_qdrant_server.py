@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
-from qdrant_client import QdrantClient, models
+from qdrant_client import QdrantClient
 
 from index.bm25 import query_vector
 from index.qdrant_registry import QdrantRegistry
@@ -25,10 +25,10 @@ class AliasCallLog(QdrantClient):
         self.alias_requests: list[list[str]] = []
 
     def update_collection_aliases(
-        self, change_aliases_operations: Sequence[models.AliasOperations], **kwargs: Any
+        self, change_aliases_operations: Sequence[Any], timeout: int | None = None, **kwargs: Any
     ) -> bool:
         self.alias_requests.append([type(op).__name__ for op in change_aliases_operations])
-        return super().update_collection_aliases(change_aliases_operations, **kwargs)
+        return super().update_collection_aliases(change_aliases_operations, timeout, **kwargs)
 
 
 @pytest.fixture
@@ -139,3 +139,20 @@ def test_collections_are_named_by_prefix(client: AliasCallLog) -> None:
     one.create("v1", 4)
     assert client.collection_exists("one_v1")
     assert one.exists("v1") and not two.exists("v1")
+
+
+def test_wiring_picks_the_backend_from_the_url(tmp_path) -> None:
+    from index.edge import EdgeStore
+    from index.registry import Registry
+    from lore.settings import Settings
+    from lore.wiring import open_registry, open_store
+
+    # Nothing listens on port 1: building the client sends nothing that must succeed.
+    remote = Settings(home=tmp_path / "home", qdrant_url="http://127.0.0.1:1")
+    store, registry = open_store(remote), open_registry(remote)
+    assert isinstance(store, QdrantServerStore) and isinstance(registry, QdrantRegistry)
+    assert store.client is registry.client  # one client shared by both
+    assert not (tmp_path / "home").exists()  # nothing is kept locally
+    local = Settings(home=tmp_path / "home", qdrant_url=None)
+    assert isinstance(open_store(local), EdgeStore)
+    assert isinstance(open_registry(local), Registry)

@@ -1,0 +1,161 @@
+"""Retrieval and context quality at one token budget: reference retrievers, lore, a stock peer.
+
+    .venv/bin/python benchmarks/quality.py [--write] [--set chunk_tokens=160 ...]
+        [--order score|density] [--no-expand] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
+
+Scores the rhdh dev set (../shared/datasets/rhdh) by default: context recall of the reference
+contexts in the packed context, hit@0.5, answer token F1 and p50 retrieval+packing latency.
+`--set` overrides Settings fields for lore (and the chunking every lore-chunk row uses);
+`--write` replaces the benchmark's section of docs/benchmarks.md. The lore index and all
+embeddings are cached under /tmp/lore-bench, so only the first run with a chunking ingests.
+Needs the `bench` extra (haystack-ai, sentence-transformers-haystack) for the peer row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+from answer.extractive import ExtractiveAnswerer  # noqa: E402
+from context.packing import PackingOrder  # noqa: E402
+from evaluation import EvalItem, load_eval_set  # noqa: E402
+from ingestion.cache import EmbeddingCache  # noqa: E402
+from lore.tokenizer import get_tokenizer  # noqa: E402
+from lore.wiring import load_embedder  # noqa: E402
+from quality_haystack import haystack_row  # noqa: E402
+from quality_rows import RRF_K, ChunkIndex, Row, baseline_rows, lore_row  # noqa: E402
+from quality_score import Outcome, Summary, outcome, sweep_table, table, write_section  # noqa: E402
+from quality_setup import CACHE, bench_settings, ensure_index, lore_service  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASET = ROOT.parent / "shared" / "datasets" / "rhdh"
+SECTION = "Retrieval quality (rhdh dev set)"
+ROWS = ("bm25", "dense", "rrf", "lore", "haystack")
+NAMES = {
+    "bm25": "1. BM25 alone (rank_bm25 over lore's chunks)",
+    "dense": "2. Dense alone (MiniLM cosine over lore's chunks)",
+    "rrf": f"3. Hybrid RRF (k={RRF_K}) of rows 1 and 2",
+    "lore": "4. lore full path (QAService.search)",
+    "haystack": "5. Haystack hybrid (BM25 + MiniLM, RRF joiner, 200-word splits)",
+}
+# From "always answer" to well past the default: where abstaining starts to cost answers.
+THRESHOLDS = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--docs", type=Path, default=DATASET / "docs")
+    ap.add_argument("--dev", type=Path, default=DATASET / "qa-dev.jsonl")
+    ap.add_argument("--budget", type=int, default=1024, help="total prompt tokens, every row")
+    ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                    help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
+    ap.add_argument("--order", choices=[o.value for o in PackingOrder], default="score")
+    ap.add_argument("--no-expand", action="store_true", help="lore without neighbour expansion")
+    ap.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated subset of {ROWS}")
+    ap.add_argument("--limit", type=int, help="only the first N questions")
+    ap.add_argument("--sweep", action="store_true", help="answer F1 per abstention threshold")
+    ap.add_argument("--json", type=Path, help="write the per-question outcomes here")
+    ap.add_argument("--write", action="store_true", help=f"update '{SECTION}' in docs/benchmarks.md")
+    return ap.parse_args(argv)
+
+
+def overrides_of(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            sys.exit(f"--set wants KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Row], float, str]:
+    """The rows by display name, the abstention threshold, and a one-line corpus description."""
+    settings = bench_settings(args.docs, overrides_of(args.overrides))
+    embedder = load_embedder(settings)
+    version = ensure_index(settings, args.docs, embedder)
+    service = lore_service(settings, embedder, PackingOrder(args.order), not args.no_expand)
+    count = get_tokenizer(settings.embedding_model).count
+    depth = max(settings.dense_k, settings.sparse_k)
+    rows: dict[str, Row] = {}
+    pairs = list(service.store.scan(version))
+    index = ChunkIndex([c for c, _ in pairs], np.stack([v for _, v in pairs]), settings.bm25_k1,
+                       settings.bm25_b)
+    for key, row in baseline_rows(index, embedder, count, args.budget, depth).items():
+        if key in wanted:
+            rows[NAMES[key]] = row
+    if "lore" in wanted:
+        rows[NAMES["lore"]] = lore_row(service, args.budget)
+    about = (f"{len(pairs)} lore chunks (chunk_tokens {settings.chunk_tokens}, overlap "
+             f"{settings.chunk_overlap}), {depth} candidates per retriever")
+    if "haystack" in wanted:
+        row, n = haystack_row(args.docs, settings.embedding_model, EmbeddingCache(CACHE), count,
+                              args.budget, depth)
+        rows[NAMES["haystack"]] = row
+        about += f", {n} Haystack splits"
+    return rows, settings.min_evidence, about
+
+
+def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome]]:
+    answerer = ExtractiveAnswerer(threshold=0.0)  # abstention is applied offline (f1_at)
+    results: dict[str, list[Outcome]] = {}
+    for name, row in rows.items():
+        row(items[0].question)  # warm-up: lazy initialisation is not a query's latency
+        results[name] = []
+        for item in items:
+            got = row(item.question)
+            answer = got.answer or answerer.answer(item.question, got.context)
+            results[name].append(outcome(item, got, answer))
+        print(f"  scored {name}", file=sys.stderr)
+    return results
+
+
+def report(args: argparse.Namespace, threshold: float, about: str, n: int,
+           results: dict[str, list[Outcome]]) -> str:
+    summaries = {name: Summary.of(o, threshold) for name, o in results.items()}
+    command = "HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/quality.py " + shlex.join(
+        a for a in sys.argv[1:])
+    notes = f"""
+{n} questions of `{args.dev.name}`, {about}. Every row packs into the same budget: the
+{args.budget}-token prompt total less system prompt, question and answer reserve (lore's
+plan_budget), each passage counted as lore renders it with the model's exact tokenizer. Rows 1-3
+and the peer pack their top chunks greedily (whole chunks, best first, skipping any that no
+longer fit); lore packs, trims and expands with its own
+assembler. Answer F1 is SQuAD token F1 of lore's extractive answerer (citation markers removed,
+abstention threshold {threshold}) run on each row's packed context, so it compares retrieval
+and context, not answer writers. Latency is the p50 of retrieval + packing per question on this
+machine (2 CPU cores), after one warm-up query.
+
+Command: `{command}`
+"""
+    return table(summaries) + "\n" + notes
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    wanted = set(args.rows.split(","))
+    items = load_eval_set(args.dev)[: args.limit]
+    rows, threshold, about = build_rows(args, wanted)
+    results = score(rows, items)
+    text = report(args, threshold, about, len(items), results)
+    print(text)
+    if args.sweep:
+        print(sweep_table(results, THRESHOLDS))
+    if args.json:
+        args.json.write_text(json.dumps({k: [asdict(o) for o in v] for k, v in results.items()}))
+    if args.write:
+        write_section(ROOT / "docs" / "benchmarks.md", SECTION, text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,147 @@
+"""eval, and the evaluation gate as `lore promote` shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evaluation import cache, report
+from evaluation.dataset import EvalItem, load_eval_set
+from evaluation.gate import GATE_OFF, promotable, promote
+from evaluation.runner import METRICS, EvalRun, run_eval
+from index.versions import VersionRecord
+from lore.commands.common import HomeOpt, settings_for
+from lore.commands.progress import ingest_progress
+from lore.errors import NotReady
+from lore.qa import QAService
+from lore.settings import Settings
+from lore.wiring import open_registry
+
+console = Console()
+
+
+def eval_command(
+    eval_set: Annotated[Path, typer.Option("--set", help="Eval set (JSONL, one question a line)")],
+    version: Annotated[str | None, typer.Option(help="Version to evaluate (default: active)")] = (
+        None
+    ),
+    baseline: Annotated[
+        str | None, typer.Option(help="Version to compare with, or 'active'")
+    ] = None,
+    budget: Annotated[int | None, typer.Option(min=1, help="Token budget per question")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Evaluate a version on an eval set: report.json, report.md and chart.png under
+    LORE_HOME/evals/."""
+    items = load_eval_set(eval_set)  # a bad file fails before the model loads
+    service = QAService.load(settings_for(home))
+    try:
+        folder, run, base = evaluate(service, items, eval_set, version, baseline, budget)
+    finally:
+        service.close()
+    print_summary(run, base)
+    console.print(f"report: {folder}", markup=False)
+
+
+def evaluate(
+    service: QAService, items: Sequence[EvalItem], eval_set: Path, version: str | None,
+    baseline: str | None, budget: int | None,
+) -> tuple[Path, EvalRun, dict[str, Any] | None]:
+    """Run, compare, write the report folder; returns (folder, run, baseline summary)."""
+    from evaluation import chart  # matplotlib: imported only when a chart is drawn
+
+    version = version or service.active.current()
+    cache.evaluable(service.registry, version)
+    base_id = _baseline_id(service, baseline)
+    budget = budget or service.settings.budget_tokens
+    digest = cache.set_hash(eval_set)
+    with ingest_progress(console) as progress:
+        run = run_eval(service, items, version, budget, progress)
+        cache.remember(service, digest, run)
+        base = (cache.summary_for(service, items, digest, base_id, budget, progress)
+                if base_id else None)
+    now = datetime.now(UTC)
+    folder = _folder(service.settings.home, now, version)
+    meta = {"eval_set": str(eval_set), "eval_set_sha256": digest,
+            "created_at": now.isoformat(timespec="seconds")}
+    report.write(report.build(run, meta, base), folder)
+    chart.write_chart(folder / "chart.png", run.summary(), base)
+    return folder, run, base
+
+
+def _baseline_id(service: QAService, baseline: str | None) -> str | None:
+    if baseline != "active":
+        return baseline
+    active = service.registry.active()
+    if active is None:
+        raise NotReady("--baseline active: no version is active yet")
+    return active.id
+
+
+def _folder(home: Path, when: datetime, version: str) -> Path:
+    """evals/<timestamp>-<version>, with a counter if two runs start in the same second."""
+    base = home / "evals" / f"{when:%Y%m%dT%H%M%SZ}-{version}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+def _fmt(value: float | None, sign: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+.3f}" if sign else f"{value:.3f}"
+
+
+def print_summary(run: EvalRun, base: dict[str, Any] | None) -> None:
+    table = Table("metric", run.version, *((base["version"], "Δ") if base else ()))
+    for m in METRICS:
+        new = run.overall[m]
+        cells = [_fmt(new)]
+        if base:
+            old = base["overall"].get(m)
+            cells += [_fmt(old), _fmt(None if new is None or old is None else new - old, True)]
+        table.add_row(m, *cells)
+    console.print(table)
+    stages = ", ".join(f"{s} {v['p50']:.0f}/{v['p95']:.0f}" for s, v in run.latency_ms.items())
+    console.print(f"latency ms p50/p95: {stages}", style="dim", markup=False)
+
+
+def gated_promote(settings: Settings, version: str, force: bool) -> VersionRecord:
+    """`lore promote`: the gate (when an eval set is configured), then the switch."""
+    registry = open_registry(settings)
+    if settings.eval_set is None:
+        record = registry.promote(version)
+        console.print(GATE_OFF, style="dim", markup=False)
+        return record
+    promotable(registry, version)  # before the model loads
+    service = QAService.load(settings)
+    try:
+        with ingest_progress(console) as progress:
+            record, decision = promote(service, version, force, progress)
+    finally:
+        service.close()
+    if decision.result is not None and decision.result.baseline_metrics is not None:
+        _print_gate(decision.result.candidate_metrics, decision.result.baseline_metrics,
+                    decision.result.baseline or "", version, settings.eval_max_drop)
+    console.print(decision.message, markup=False)
+    return record
+
+
+def _print_gate(new: dict, old: dict, baseline: str, version: str, limits: dict) -> None:
+    table = Table("metric", baseline, version, "Δ", "allowed drop")
+    for m, limit in sorted(limits.items()):
+        change = None if new.get(m) is None or old.get(m) is None else new[m] - old[m]
+        table.add_row(m, _fmt(old.get(m)), _fmt(new.get(m)), _fmt(change, True), f"{limit:.3f}")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("eval")(eval_command)

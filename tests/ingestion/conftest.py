@@ -1,0 +1,97 @@
+"""Ingest-lifecycle fixtures: a small real corpus written to tmp_path and Ingestors over real
+Edge stores, sharing the session's embedding model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from answer.extractive import ExtractiveAnswerer
+from ingestion.cache import EmbeddingCache
+from ingestion.pipeline import Ingestor
+from ingestion.trust import TrustConfig
+from lore.qa import QAService
+from lore.settings import Settings
+from lore.wiring import open_registry, open_store
+
+# Four documents of a fictional company's handbook; `runbook.md` is long enough to become
+# several chunks, so a change in chunk size changes its chunk texts.
+DOCS = {
+    "hr/leave.md": (
+        "# Leave\n\n## Annual leave\n\nEvery full-time employee gets 28 days of paid annual leave "
+        "per calendar year. Requests go through Workday ten working days in advance.\n\n"
+        "## Carry-over\n\nUp to five unused days carry over into the next year and expire on "
+        "31 March.\n"
+    ),
+    "hr/expenses.md": (
+        "# Expenses\n\nHotels are reimbursed up to EUR 180 per night in Europe. Receipts must be "
+        "uploaded within 30 days or the claim is rejected. Economy class is required for "
+        "flights shorter than six hours.\n"
+    ),
+    "ops/oncall.txt": (
+        "On-call rotation\n\nThe on-call engineer acknowledges a page within 15 minutes and "
+        "opens an incident channel for every SEV1. Handover happens on Mondays at 10:00.\n"
+    ),
+    "ops/runbook.md": "# Database runbook\n\n" + "\n\n".join(
+        f"## Step {i}\n\nRun the check number {i} on the primary replica, confirm that the "
+        f"replication lag stays under {i * 3} seconds, and record the result in the change "
+        f"ticket before moving on to the following step of the failover procedure."
+        for i in range(1, 13)
+    ),
+}
+
+
+def write_docs(root: Path, docs: dict[str, str | bytes]) -> Path:
+    for source, content in docs.items():
+        path = root / source
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_docs(tmp_path / "corpus", dict(DOCS))
+
+
+MakeIngestor = Callable[..., Ingestor]
+
+
+@pytest.fixture
+def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
+    """Ingestor(**settings overrides, trust=...) over LORE_HOME tmp_path/home."""
+    made: list[Ingestor] = []
+
+    def make(trust: TrustConfig | None = None, **overrides: object) -> Ingestor:
+        settings = Settings(**{"home": tmp_path / "home", **overrides})
+        cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
+        ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder,
+                            cache, trust or TrustConfig())
+        made.append(ingestor)
+        return ingestor
+
+    yield make
+    for ingestor in made:
+        ingestor.store.close()
+        ingestor.cache.close()
+
+
+@pytest.fixture
+def qa_for(embedder) -> Iterator[Callable[[Settings], QAService]]:
+    """A QAService (real store, model and answerer) over a home, as `lore ask` would open it."""
+    opened: list[QAService] = []
+
+    def make(settings: Settings) -> QAService:
+        service = QAService(settings, open_store(settings), open_registry(settings), embedder,
+                            ExtractiveAnswerer(threshold=settings.min_evidence))
+        opened.append(service)
+        return service
+
+    yield make
+    for service in opened:
+        service.close()
