@@ -60,5 +60,6 @@ def require_admin(settings: SettingsDep, key: Annotated[str | None, Depends(api_
     return role
 
 
+KeyDep = Annotated[str | None, Depends(api_key)]
 ReaderDep = Annotated[Role, Depends(require_reader)]
 AdminDep = Annotated[Role, Depends(require_admin)]

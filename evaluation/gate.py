@@ -43,7 +43,8 @@ class Regression:
 
 
 def regressions(
-    candidate: Metrics, baseline: Metrics, max_drop: Mapping[str, float]
+    candidate: Mapping[str, float | None], baseline: Mapping[str, float | None],
+    max_drop: Mapping[str, float],
 ) -> list[Regression]:
     """Metrics that got worse by more than their limit; unmeasured ones (None) are skipped."""
     found = []

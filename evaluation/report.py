@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ def _change(new: float | None, old: float | None) -> float | None:
     return None if new is None or old is None else new - old
 
 
-def delta(candidate: Metrics, baseline: Metrics | None) -> Metrics:
+def delta(candidate: Metrics, baseline: Mapping[str, float | None] | None) -> Metrics:
     return {m: _change(v, (baseline or {}).get(m)) for m, v in candidate.items()}
 
 

@@ -75,7 +75,15 @@ class VersionRegistry(Protocol):
 
     def promote(self, version: str) -> VersionRecord: ...
 
-    def rollback(self) -> VersionRecord: ...
+    def start_canary(self, version: str, percent: int) -> VersionRecord:
+        """Send `percent` of the traffic to `version` until promote or rollback."""
+        ...
+
+    def canary(self) -> tuple[str, int] | None: ...
+
+    def rollback(self) -> VersionRecord:
+        """Ends a running canary; otherwise returns to the previously active version."""
+        ...
 
     def reap(self) -> list[str]:
         """Building versions whose builder died -> failed; their ids, to drop their data."""

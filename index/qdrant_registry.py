@@ -27,23 +27,22 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-import os
 import random
 import socket
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import UnexpectedResponse
 
 from index import versions as lifecycle
+from index.lifecycle_api import LifecycleMethods, StateStep
 from index.qdrant_server import QdrantServerStore
 from index.registry import _decode, pid_alive
-from index.versions import RegistryState, VersionRecord, VersionStatus
+from index.versions import RegistryState, VersionStatus
 from lore.errors import Conflict, LoreError, NotFound
 
 # The registry is one point; any fixed id names it.
@@ -76,7 +75,7 @@ def _revision_is(n: int) -> models.Filter:
     )
 
 
-class QdrantRegistry:
+class QdrantRegistry(LifecycleMethods):
     """Borrows `client` (see QdrantServerStore); the same client may back the store."""
 
     def __init__(self, client: QdrantClient, prefix: str = "lore") -> None:
@@ -140,7 +139,12 @@ class QdrantRegistry:
             raise LoreError("cannot tell whether a registry change landed; run `lore versions`")
         return False
 
-    def _change(self, step: Callable[[Snapshot], lifecycle.Step], claim: bool = False) -> Any:
+    def _change(self, step: StateStep, claim: bool = False) -> Any:
+        return self._change_snapshot(lambda snap: step(snap.state), claim)
+
+    def _change_snapshot(
+        self, step: Callable[[Snapshot], lifecycle.Step], claim: bool = False
+    ) -> Any:
         """Apply `step` atomically; `claim`: the result is a version this host builds."""
         self._ensure()
         for attempt in range(RETRIES):
@@ -182,52 +186,11 @@ class QdrantRegistry:
         versions = tuple(changed.get(r.id, r) for r in old.state.versions)
         return replace(old.state, versions=versions), ids
 
-    def begin(self, embedding_model: str, fingerprint: str) -> VersionRecord:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        pid = os.getpid()
-        return self._change(
-            lambda s: lifecycle.begin(s.state, embedding_model, fingerprint, pid, now), claim=True
-        )
-
-    def mark_ready(
-        self, version: str, documents: int, chunks: int, report: dict[str, Any]
-    ) -> VersionRecord:
-        return self._change(
-            lambda s: lifecycle.mark_ready(s.state, version, documents, chunks, report)
-        )
-
-    def mark_failed(self, version: str, error: str) -> VersionRecord:
-        return self._change(lambda s: lifecycle.mark_failed(s.state, version, error))
-
-    def promote(self, version: str) -> VersionRecord:
-        return self._change(lambda s: lifecycle.promote(s.state, version))
-
-    def rollback(self) -> VersionRecord:
-        return self._change(lambda s: lifecycle.rollback(s.state))
+    def _state(self) -> RegistryState:
+        return self._load().state
 
     def reap(self) -> builtins.list[str]:
-        return self._change(self._reap)
-
-    def retain(self, keep: int) -> builtins.list[str]:
-        return self._change(lambda s: lifecycle.retain(s.state, keep))
-
-    def set_eval(self, version: str, result: dict[str, Any]) -> VersionRecord:
-        return self._change(lambda s: lifecycle.set_eval(s.state, version, result))
-
-    def active(self) -> VersionRecord | None:
-        return self._load().state.active()
-
-    def get(self, version: str) -> VersionRecord:
-        return self._load().state.find(version)
-
-    def list(self) -> builtins.list[VersionRecord]:
-        return builtins.list(self._load().state.versions)
-
-    def stamp(self) -> str:
-        """Changes whenever the active version does (API replicas poll it to hot-swap)."""
-        state = self._load().state
-        active = state.active()
-        return f"{state.epoch}:{active.id if active else '-'}"
+        return self._change_snapshot(self._reap)
 
     def hosts(self) -> dict[str, str]:
         """Building version -> the host its builder runs on (not in the shared VersionRecord)."""

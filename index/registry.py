@@ -12,13 +12,13 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from index import versions as lifecycle
+from index.lifecycle_api import LifecycleMethods, StateStep
 from index.versions import RegistryState, VersionRecord, VersionStatus
 from lore.errors import LoreError
 
@@ -38,10 +38,13 @@ def _decode(data: dict[str, Any]) -> RegistryState:
     records = tuple(
         VersionRecord(**{**r, "status": VersionStatus(r["status"])}) for r in data["versions"]
     )
-    return RegistryState(records, tuple(data["history"]), data["next_id"], data["epoch"])
+    return RegistryState(
+        records, tuple(data["history"]), data["next_id"], data["epoch"],
+        data.get("canary"), data.get("canary_percent", 0),
+    )
 
 
-class Registry:
+class Registry(LifecycleMethods):
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self.path = self.home / "registry.json"
@@ -80,7 +83,7 @@ class Registry:
         finally:
             os.close(dir_fd)
 
-    def _change(self, step: Callable[[RegistryState], lifecycle.Step]) -> Any:
+    def _change(self, step: StateStep, claim: bool = False) -> Any:
         with self._locked():
             old = self._read()
             new, result = step(old)
@@ -88,45 +91,8 @@ class Registry:
                 self._write(new)
             return result
 
-    def begin(self, embedding_model: str, fingerprint: str) -> VersionRecord:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        pid = os.getpid()
-        return self._change(lambda s: lifecycle.begin(s, embedding_model, fingerprint, pid, now))
-
-    def mark_ready(
-        self, version: str, documents: int, chunks: int, report: dict[str, Any]
-    ) -> VersionRecord:
-        return self._change(lambda s: lifecycle.mark_ready(s, version, documents, chunks, report))
-
-    def mark_failed(self, version: str, error: str) -> VersionRecord:
-        return self._change(lambda s: lifecycle.mark_failed(s, version, error))
-
-    def promote(self, version: str) -> VersionRecord:
-        return self._change(lambda s: lifecycle.promote(s, version))
-
-    def rollback(self) -> VersionRecord:
-        return self._change(lifecycle.rollback)
+    def _state(self) -> RegistryState:
+        return self._read()
 
     def reap(self) -> builtins.list[str]:
         return self._change(lambda s: lifecycle.reap(s, pid_alive))
-
-    def retain(self, keep: int) -> builtins.list[str]:
-        return self._change(lambda s: lifecycle.retain(s, keep))
-
-    def set_eval(self, version: str, result: dict[str, Any]) -> VersionRecord:
-        return self._change(lambda s: lifecycle.set_eval(s, version, result))
-
-    def active(self) -> VersionRecord | None:
-        return self._read().active()
-
-    def get(self, version: str) -> VersionRecord:
-        return self._read().find(version)
-
-    def list(self) -> builtins.list[VersionRecord]:
-        return builtins.list(self._read().versions)
-
-    def stamp(self) -> str:
-        """Changes whenever the active version does (API replicas poll it to hot-swap)."""
-        state = self._read()
-        active = state.active()
-        return f"{state.epoch}:{active.id if active else '-'}"

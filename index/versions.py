@@ -42,7 +42,9 @@ class RegistryState:
     versions: tuple[VersionRecord, ...] = ()  # oldest first
     history: tuple[str, ...] = ()  # formerly active ids, latest last
     next_id: int = 1  # ids are never reused: shard directories and caches are named by them
-    epoch: int = 0  # bumped whenever the active version changes
+    epoch: int = 0  # bumped whenever what serves changes (active version or canary)
+    canary: str | None = None  # a candidate taking `canary_percent` of the traffic
+    canary_percent: int = 0
 
     def find(self, version: str) -> VersionRecord:
         for record in self.versions:
@@ -106,7 +108,21 @@ def promote(state: RegistryState, version: str) -> Step:
     return _activate(state, record, push=True)
 
 
+def start_canary(state: RegistryState, version: str, percent: int) -> Step:
+    if not 1 <= percent <= 99:
+        raise BadInput(f"canary percent must be from 1 to 99, got {percent}")
+    record = state.find(version)
+    _expect(record, VersionStatus.READY, VersionStatus.RETIRED, action="canary")
+    if state.active() is None:
+        raise Conflict("no active version to share traffic with: promote the first one fully")
+    return replace(state, canary=version, canary_percent=percent, epoch=state.epoch + 1), record
+
+
 def rollback(state: RegistryState) -> Step:
+    """Ends a running canary first (the stable version takes all traffic again)."""
+    current = state.active()
+    if state.canary and current is not None:
+        return replace(state, canary=None, canary_percent=0, epoch=state.epoch + 1), current
     if not state.history:
         raise Conflict("no previously active version to roll back to")
     previous = state.find(state.history[-1])
@@ -114,6 +130,7 @@ def rollback(state: RegistryState) -> Step:
 
 
 def _activate(state: RegistryState, record: VersionRecord, push: bool) -> Step:
+    state = replace(state, canary=None, canary_percent=0)  # a promotion ends any canary
     current = state.active()
     active = replace(record, status=VersionStatus.ACTIVE)
     if current is None:
@@ -139,7 +156,7 @@ def retain(state: RegistryState, keep: int) -> Step:
     if keep < 0:
         raise BadInput("keep must be >= 0")
     active = state.active()
-    protected = {active.id if active else None, *state.history[-1:]}
+    protected = {active.id if active else None, state.canary, *state.history[-1:]}
     candidates = [
         r.id
         for r in state.versions

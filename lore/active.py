@@ -1,15 +1,18 @@
 """Which version serves: re-read from the registry at most every `interval` seconds.
 
-Promote and rollback may happen in another process (`lore promote`), so the API polls the
-registry's stamp instead of waiting to be told. A request keeps the version it started with;
-the store keeps older shards open, so a swap never fails a request in flight.
+Promote, canary and rollback may happen in another process (`lore promote`), so the API polls
+the registry's stamp instead of waiting to be told. A request keeps the version it started
+with; the store keeps older shards open, so a swap never fails a request in flight.
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from index.base import VersionRegistry
@@ -18,34 +21,51 @@ from lore.errors import NotReady
 NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `lore promote ID`)"
 
 
+def to_canary(key: str | None, percent: int) -> bool:
+    """Sticky split: a key always lands on the same side; no key, a fresh draw per request."""
+    if key is None:
+        return random.random() * 100 < percent
+    bucket = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % 100
+    return bucket < percent
+
+
+@dataclass(frozen=True)
+class Serving:
+    stable: str | None = None
+    canary: str | None = None
+    percent: int = 0
+
+
 class ActiveVersion:
     def __init__(
-        self,
-        registry: VersionRegistry,
-        interval: float,
+        self, registry: VersionRegistry, interval: float,
         warm: Callable[[str], Any] = lambda v: None,
     ) -> None:
         self._registry = registry
         self._interval = interval
         self._warm = warm  # open a version's index before it takes traffic
         self._lock = threading.Lock()
-        self._checked = 0.0
+        self._checked = float("-inf")  # the first call always reads the registry
         self._stamp: str | None = None
-        self._version: str | None = None
+        self._serving = Serving()
 
-    def current(self) -> str:
+    def serving(self) -> Serving:
         if time.monotonic() - self._checked >= self._interval:
             self.refresh()
-        if self._version is None:
+        return self._serving
+
+    def current(self, key: str | None = None) -> str:
+        """The stable version, or the canary for the share of keys routed to it."""
+        s = self.serving()
+        if s.stable is None:
             raise NotReady(NO_ACTIVE)
-        return self._version
+        if s.canary is not None and to_canary(key, s.percent):
+            return s.canary
+        return s.stable
 
     def peek(self) -> str | None:
-        """The serving version without raising (health and readiness probes)."""
-        try:
-            return self.current()
-        except NotReady:
-            return None
+        """The stable version without raising (health and readiness probes)."""
+        return self.serving().stable
 
     def refresh(self) -> None:
         with self._lock:
@@ -53,7 +73,11 @@ class ActiveVersion:
             stamp = self._registry.stamp()
             if stamp == self._stamp:
                 return
-            record = self._registry.active()
-            if record is not None:
-                self._warm(record.id)
-            self._version, self._stamp = (record.id if record else None), stamp
+            active, canary = self._registry.active(), self._registry.canary()
+            for version in (active.id if active else None, canary[0] if canary else None):
+                if version is not None:
+                    self._warm(version)
+            self._serving = Serving(
+                active.id if active else None, *(canary if canary else (None, 0))
+            )
+            self._stamp = stamp

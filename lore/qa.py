@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
 from context.builder import ContextBuilder
-from index.base import IndexStore
-from index.base import VersionRegistry
+from index.base import IndexStore, VersionRegistry
 from ingestion.base import Embedder
 from lore.active import NO_ACTIVE, ActiveVersion
 from lore.errors import BadInput
@@ -115,6 +114,7 @@ class QAService:
         version: str | None = None,
     ) -> AskResult:
         start = time.perf_counter()
+        version = version or self.active.current(conversation_id)
         found = self.search(question, history, filters, budget, version=version)
         mark = time.perf_counter()
         answer = self.generator.answer(found.query, found.context, tuple(history))

@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
-from api.auth import ReaderDep
+from api.auth import KeyDep, ReaderDep
 from api.deps import ServiceDep
 from api.schemas import (
     AskRequest,
@@ -35,9 +35,11 @@ def _filters(f: FiltersIn | None) -> Filters | None:
 
 
 @router.post("/ask")
-def ask(req: AskRequest, _: ReaderDep, service: ServiceDep) -> AskResponse:
+def ask(req: AskRequest, _: ReaderDep, key: KeyDep, service: ServiceDep) -> AskResponse:
+    # Canary stickiness: per conversation, else per API key (a user), else per request.
+    sticky = req.conversation_id or (f"key:{key}" if key else None)
     result = service.ask(req.question, _history(req.history), _filters(req.filters),
-                         req.budget_tokens, conversation_id=req.conversation_id)
+                         req.budget_tokens, conversation_id=sticky)
     return AskResponse(
         answer=result.answer.text, abstained=result.answer.abstained,
         citations=[Citation(**asdict(c)) for c in result.answer.citations],

@@ -68,11 +68,11 @@ def begin_as(registry: QdrantRegistry, pid: int) -> str:
     """A build recorded for `pid` on registry.host, through the registry's own write path."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     step = lambda s: lifecycle.begin(s.state, "minilm", "fp", pid, now)  # noqa: E731
-    return registry._change(step, claim=True).id
+    return registry._change_snapshot(step, claim=True).id
 
 
 def test_reading_an_empty_store_writes_nothing(registry: QdrantRegistry, client) -> None:
-    assert registry.active() is None and registry.list() == [] and registry.stamp() == "0:-"
+    assert registry.active() is None and registry.list() == [] and registry.stamp() == "0:-:-"
     assert not client.collection_exists("lore_registry")
 
 
@@ -126,7 +126,7 @@ def test_writers_retry_past_a_lost_race(client: QdrantClient) -> None:
             b.begin("minilm", "fp")
         return lifecycle.set_eval(s.state, "v1", {"n": calls})
 
-    assert a._change(step).eval == {"n": 2}
+    assert a._change_snapshot(step).eval == {"n": 2}
     assert [r.id for r in b.list()] == ["v1", "v2"] and b.get("v1").eval == {"n": 2}
 
 

@@ -34,8 +34,8 @@ DOCS = {
         "On-call rotation\n\nThe on-call engineer acknowledges a page within 15 minutes and "
         "opens an incident channel for every SEV1. Handover happens on Mondays at 10:00.\n"
     ),
-    "ops/runbook.md": "# Database runbook\n\n" + "\n\n".join(
-        f"## Step {i}\n\nRun the check number {i} on the primary replica, confirm that the "
+    "ops/runbook.md": "# Database runbook\n\n## Failover\n\n" + "\n\n".join(
+        f"Step {i}: run the check number {i} on the primary replica, confirm that the "
         f"replication lag stays under {i * 3} seconds, and record the result in the change "
         f"ticket before moving on to the following step of the failover procedure."
         for i in range(1, 13)

@@ -1,0 +1,207 @@
+"""Query latency at 10k and 100k chunks: per stage, /search over HTTP, a naive baseline, and
+fusion inside Qdrant Edge vs lore's Python fusion.
+
+    .venv/bin/python benchmarks/query.py [--sizes 10000,100000] [--queries 100] [--write]
+
+The corpus is the rhdh manuals (../shared/datasets/rhdh) padded with marked copies up to each
+size (see query_corpus.py: copies reuse their base chunk's vector plus noise). Questions are the
+rhdh dev set's. Stages come from QAService.ask in this process; /search is timed by an HTTP
+client against `lore serve` in its own process on loopback. Built versions are kept in --home and
+reused by later runs. `--write` replaces the "Query latency" section of docs/benchmarks.md.
+Target: /search p50 <= 30 ms at 100k chunks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np
+from quality_score import write_section
+from query_baseline import Baseline
+from query_corpus import build_version, load_base, padded
+from query_measure import (
+    STAGES,
+    Samples,
+    api_server,
+    baseline_samples,
+    fusion_samples,
+    http_samples,
+    stage_samples,
+    wait_serving,
+)
+
+from answer.extractive import ExtractiveAnswerer
+from index.edge import EdgeStore
+from index.registry import Registry
+from ingestion.cache import EmbeddingCache
+from lore.qa import QAService
+from lore.settings import Settings
+from lore.tokenizer import get_tokenizer
+from lore.wiring import load_embedder
+from retrieval.rerank import RerankWeights
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "datasets" / "rhdh"
+BENCH_ROOT = Path("/tmp/lore-bench")
+WARM_UP = 10  # queries run first and not counted: lazy initialisation, caches, page faults
+# Longest qdrant-client local-mode build attempted; beyond it the 10k numbers are extrapolated.
+LOCAL_BUILD_BUDGET_S = 300.0
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def cell(values: list[float]) -> str:
+    return f"{pct(values, 50):.1f} / {pct(values, 95):.1f}"
+
+
+def retrieval(samples: Samples) -> list[float]:
+    """Per query: dense + sparse + fuse, the part both lore and the baseline do."""
+    return [a + b + c for a, b, c in zip(samples["dense"], samples["sparse"], samples["fuse"],
+                                         strict=True)]
+
+
+def label(n: int) -> str:
+    return f"{n // 1000}k"
+
+
+class Run:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.settings = Settings(home=args.home)
+        self.embedder = load_embedder(self.settings)
+        self.count = get_tokenizer(self.settings.embedding_model).count
+        self.store = EdgeStore(args.home / "index")
+        self.registry = Registry(args.home)
+        self.service = QAService(self.settings, self.store, self.registry, self.embedder,
+                                 ExtractiveAnswerer(threshold=self.settings.min_evidence))
+        rows = [json.loads(line) for line in (args.data / "qa-dev.jsonl").open()]
+        self.questions = [r["question"] for r in rows][: WARM_UP + args.queries]
+        self.vectors = self.embedder.embed(self.questions)
+        self.notes: list[str] = []
+        self.versions: dict[int, str] = {}
+        self.stages: dict[int, Samples] = {}
+        self.fusion: dict[int, Samples] = {}
+        self.baseline: dict[int, Samples] = {}
+        self.http: dict[int, list[float]] = {}
+        self.local_rate = 0.0  # qdrant-client local-mode build, points per second
+
+    def measure_size(self, base, n: int) -> None:
+        data = padded(base, n, self.count)
+        version, build_s = build_version(self.store, self.registry, self.settings,
+                                         self.embedder.model_id, data)
+        self.versions[n] = version
+        built = f"built in {build_s:.0f} s" if build_s else "reused from --home"
+        self.notes.append(f"{label(n)}: Edge version {version} ({n} chunks) {built}")
+        q, warm = self.questions[WARM_UP:], self.questions[:WARM_UP]
+        stage_samples(self.service, version, warm)
+        self.stages[n] = stage_samples(self.service, version, q)
+        weights = RerankWeights.from_settings(self.settings)
+        k = self.settings.dense_k
+        self.fusion[n] = fusion_samples(self.store, version, self.vectors[WARM_UP:], q, weights, k)
+        self.baseline[n] = self.run_baseline(data, n)
+
+    def run_baseline(self, data, n: int) -> Samples:
+        s = self.settings
+        baseline = Baseline(data, s.dense_k, s.sparse_k, s.rrf_k)
+        self.notes.append(f"{label(n)}: BM25Okapi index built in {baseline.bm25_build_s:.0f} s")
+        projected = n / self.local_rate if self.local_rate else 0.0
+        if projected <= LOCAL_BUILD_BUDGET_S:
+            baseline.build_dense(data.dense)
+            self.local_rate = n / baseline.dense_build_s
+            self.notes.append(f"{label(n)}: qdrant-client local mode built in "
+                              f"{baseline.dense_build_s:.0f} s")
+        else:
+            self.notes.append(f"{label(n)}: qdrant-client local mode not built (projected "
+                              f"{projected:.0f} s); its dense time is extrapolated")
+        samples = baseline_samples(baseline, self.vectors[WARM_UP:], self.questions[WARM_UP:])
+        if baseline.client is None:
+            samples["dense"] = self.extrapolated_dense(n)
+        return samples
+
+    def extrapolated_dense(self, n: int) -> list[float]:
+        """Local mode searches exhaustively: time grows linearly with the point count."""
+        small = min(self.baseline)
+        return [v * n / small for v in self.baseline[small]["dense"]]
+
+    def measure_http(self) -> None:
+        first = min(self.versions)
+        self.registry.promote(self.versions[first])
+        with api_server(self.args.home) as base:
+            for n, version in sorted(self.versions.items()):
+                self.registry.promote(version)
+                wait_serving(base, version)
+                http_samples(base, self.questions[:WARM_UP], version)
+                self.http[n] = http_samples(base, self.questions[WARM_UP:], version)
+
+
+def tables(run: Run) -> str:
+    sizes = sorted(run.versions)
+    head = "| stage | " + " | ".join(f"{label(n)} p50 / p95 (ms)" for n in sizes) + " |"
+    rule = "|---" * (len(sizes) + 1) + "|"
+    lines = [head, rule]
+    for stage in STAGES:
+        name = "ask total (in process)" if stage == "total" else stage
+        lines.append(f"| {name} | " + " | ".join(cell(run.stages[n][stage]) for n in sizes) + " |")
+    lines.append("| **/search over HTTP** | " + " | ".join(f"**{cell(run.http[n])}**"
+                                                          for n in sizes) + " |")
+    lines += ["", "| size | part | baseline p50 (ms) | lore p50 (ms) | baseline / lore |",
+              "|---|---|---|---|---|"]
+    for n in sizes:
+        lore, base = run.stages[n], run.baseline[n]
+        parts = [("sparse (BM25Okapi vs Edge)", base["sparse"], lore["sparse"]),
+                 ("dense (local mode vs Edge HNSW)", base["dense"], lore["dense"]),
+                 ("fuse (RRF)", base["fuse"], lore["fuse"]),
+                 ("dense + sparse + fuse", retrieval(base), retrieval(lore))]
+        for name, b, ours in parts:
+            ratio = pct(b, 50) / max(pct(ours, 50), 1e-6)
+            lines.append(f"| {label(n)} | {name} | {pct(b, 50):.1f} | {pct(ours, 50):.1f} | "
+                         f"{ratio:.1f}x |")
+    lines += ["", "| size | lore: 2 queries + Python RRF, p50 / p95 (ms) | Edge: prefetch x2 + "
+              "Fusion.Rrf, p50 / p95 (ms) | Python / Edge |", "|---|---|---|---|"]
+    for n in sizes:
+        f = run.fusion[n]
+        ratio = pct(f["python"], 50) / pct(f["edge"], 50)
+        lines.append(f"| {label(n)} | {cell(f['python'])} | {cell(f['edge'])} | {ratio:.2f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--home", type=Path, default=BENCH_ROOT / "query")
+    parser.add_argument("--cache", type=Path, default=BENCH_ROOT / "embeddings.sqlite")
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    run = Run(args)
+    base = load_base(args.data / "docs", run.settings, run.embedder, EmbeddingCache(args.cache))
+    run.notes.insert(0, f"{len(base.chunks)} base chunks from {args.data / 'docs'}")
+    for n in sorted(int(s) for s in args.sizes.split(",")):
+        run.measure_size(base, n)
+    run.measure_http()
+    run.notes.append(f"{args.queries} questions per measurement after {WARM_UP} warm-up; "
+                     f"{os.cpu_count()} cores; load average {load:.1f} at start, "
+                     f"{os.getloadavg()[0]:.1f} at end; {time.perf_counter() - started:.0f} s")
+    body = tables(run) + "\n\n" + "\n".join(f"- {note}" for note in run.notes)
+    print(body)
+    if args.write:
+        command = "`.venv/bin/python benchmarks/query.py " + " ".join(sys.argv[1:]) + "`"
+        write_section(ROOT / "docs" / "benchmarks.md", "Query latency",
+                      f"Command: {command}\n\n{body}")
+
+
+if __name__ == "__main__":
+    main()

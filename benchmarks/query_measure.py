@@ -1,0 +1,140 @@
+"""Latency samples for the query benchmark: in-process stages, HTTP, fusion, baseline."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import numpy as np
+import qdrant_edge as qe
+from query_baseline import Baseline
+
+from index.base import DENSE, SPARSE
+from index.bm25 import query_vector, tokenize
+from index.edge import EdgeStore
+from index.payload import from_payload
+from lore.qa import QAService
+from retrieval.rerank import RerankWeights, fused_scores
+
+Samples = dict[str, list[float]]  # stage -> one ms value per query
+STAGES = ("embed", "dense", "sparse", "fuse", "rerank", "assemble", "answer", "total")
+# Bound on the API process start (model load + first shard open) and on one request.
+START_WAIT_S = 180.0
+REQUEST_TIMEOUT_S = 30.0
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
+
+
+def stage_samples(service: QAService, version: str, questions: Sequence[str]) -> Samples:
+    """QAService.ask on one version, in process: the pipeline's own stage timings."""
+    out: Samples = {s: [] for s in STAGES}
+    for q in questions:
+        timings = service.ask(q, version=version).timings_ms
+        for stage in STAGES:
+            out[stage].append(timings[stage])
+    return out
+
+
+def fusion_samples(store: EdgeStore, version: str, vectors: np.ndarray,
+                   questions: Sequence[str], weights: RerankWeights, k: int) -> Samples:
+    """Dense + BM25 fused by lore in Python vs by Edge in one query (prefetch + RRF)."""
+    shard = store._shard(version)  # the benchmark needs the raw Edge query API
+    out: Samples = {"python": [], "edge": []}
+    for vector, q in zip(vectors, questions, strict=True):
+        sparse = query_vector(tokenize(q))
+        started = time.perf_counter()
+        dense_hits = store.search_dense(version, vector, k)
+        sparse_hits = store.search_sparse(version, sparse, k)
+        fused_scores(dense_hits, sparse_hits, weights)
+        out["python"].append(_ms(started))
+        started = time.perf_counter()
+        request = qe.QueryRequest(
+            limit=2 * k,  # the union python fusion scores: at most k from each list
+            prefetches=[
+                qe.Prefetch(limit=k, query=qe.Query.Nearest(vector.tolist(), using=DENSE)),
+                qe.Prefetch(limit=k, query=qe.Query.Nearest(
+                    qe.SparseVector(list(sparse.indices), list(sparse.values)), using=SPARSE)),
+            ],
+            query=qe.Fusion.Rrf(k=weights.rrf_k),  # type: ignore[arg-type]  # stub lacks Rrf
+            with_payload=True, with_vector=False,
+        )
+        [from_payload(p.id, p.payload or {}) for p in shard.query(request)]
+        out["edge"].append(_ms(started))
+    return out
+
+
+def baseline_samples(baseline: Baseline, vectors: np.ndarray,
+                     questions: Sequence[str]) -> Samples:
+    out: Samples = {"sparse": [], "dense": [], "fuse": []}
+    for vector, q in zip(vectors, questions, strict=True):
+        started = time.perf_counter()
+        sparse = baseline.sparse(tokenize(q))
+        out["sparse"].append(_ms(started))
+        started = time.perf_counter()
+        dense = baseline.dense(vector) if baseline.client is not None else []
+        out["dense"].append(_ms(started))
+        started = time.perf_counter()
+        baseline.fuse(dense, sparse)
+        out["fuse"].append(_ms(started))
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def api_server(home: Path) -> Iterator[str]:
+    """`lore serve` on loopback in its own process, as deployed; yields the base URL."""
+    port = _free_port()
+    lore = Path(sys.executable).parent / "lore"
+    proc = subprocess.Popen([str(lore), "serve", "--home", str(home), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def wait_serving(base: str, version: str) -> None:
+    deadline = time.monotonic() + START_WAIT_S
+    while time.monotonic() < deadline:
+        try:
+            r = httpx.get(f"{base}/readyz", timeout=REQUEST_TIMEOUT_S)
+            if r.status_code == 200 and r.json().get("version") == version:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{base} did not serve {version} within {START_WAIT_S} s")
+
+
+def http_samples(base: str, questions: Sequence[str], version: str) -> list[float]:
+    """Client-side wall time of POST /search, one request at a time over keep-alive."""
+    out = []
+    with httpx.Client(base_url=base, timeout=REQUEST_TIMEOUT_S) as client:
+        for q in questions:
+            started = time.perf_counter()
+            r = client.post("/search", json={"question": q})
+            out.append(_ms(started))
+            r.raise_for_status()
+            assert r.json()["version"] == version
+    return out
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return _ms(started) / 1000

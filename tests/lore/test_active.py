@@ -1,0 +1,58 @@
+"""Routing between the stable version and a canary, on a real registry."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from index.registry import Registry
+from lore.active import ActiveVersion, to_canary
+from lore.errors import NotReady
+
+
+def ready(registry: Registry) -> str:
+    record = registry.begin("m", "fp")
+    registry.mark_ready(record.id, 1, 1, {})
+    return record.id
+
+
+def test_split_is_within_tolerance_and_sticky(tmp_path):
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    registry.start_canary(ready(registry), 10)
+    active = ActiveVersion(registry, interval=0.0)
+    served = Counter(active.current(f"conversation-{i}") for i in range(600))
+    assert 0.06 <= served["v2"] / 600 <= 0.14  # 10% +- 4 points: binomial sd is 1.2 points
+    sticky = {active.current("conversation-7") for _ in range(50)}
+    assert len(sticky) == 1
+
+
+def test_split_without_a_key_is_random_but_proportional():
+    hits = sum(to_canary(None, 30) for _ in range(2000))
+    assert 0.25 <= hits / 2000 <= 0.35
+
+
+def test_swaps_follow_the_registry_and_warm_the_new_version(tmp_path):
+    registry = Registry(tmp_path)
+    warmed: list[str] = []
+    active = ActiveVersion(registry, interval=0.0, warm=warmed.append)
+    with pytest.raises(NotReady, match="lore ingest"):
+        active.current()
+    registry.promote(ready(registry))
+    assert active.current() == "v1" and warmed == ["v1"]
+    registry.start_canary(ready(registry), 50)
+    assert active.serving().canary == "v2" and "v2" in warmed
+    registry.rollback()
+    assert {active.current(str(i)) for i in range(100)} == {"v1"}
+
+
+def test_polling_interval_caches_the_answer(tmp_path):
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    active = ActiveVersion(registry, interval=3600.0)
+    assert active.current() == "v1"
+    registry.promote(ready(registry))
+    assert active.current() == "v1"  # not re-read yet
+    active.refresh()
+    assert active.current() == "v2"
