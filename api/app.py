@@ -16,6 +16,18 @@ from lore.settings import Settings, get_settings
 
 log = logging.getLogger("lore.api")
 
+# Torch intra-op threads per process while serving. A query is one short text: splitting it
+# over threads gains little, and on a busy 2-core host the threads spin-wait against each
+# other and against concurrent requests (p50 embed 265 ms with 2 threads vs 27 ms with 1 under
+# load; docs/benchmarks.md, "Query latency").
+QUERY_THREADS = 1
+
+
+def limit_query_threads() -> None:
+    import torch
+
+    torch.set_num_threads(QUERY_THREADS)
+
 
 def create_app(settings: Settings | None = None, service: QAService | None = None) -> FastAPI:
     """`service` lets a caller share an already-loaded service (tests, `lore serve`)."""
@@ -26,6 +38,8 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
         if is_open(s):
             log.warning("no API keys configured: every route is open (set LORE_READER_KEYS / "
                         "LORE_ADMIN_KEYS for anything but local use)")
+        if service is None:  # the app owns the model: tune it for serving single queries
+            limit_query_threads()
         app.state.service = service or QAService.load(s)
         app.state.service.active.refresh()
         yield

@@ -9,6 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 # Long enough for any real question with pasted context; a guard against abuse, not a style rule.
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 50
+MAX_TURN_CHARS = 20_000  # a long pasted answer; older turns are trimmed to the budget anyway
+# Below 256 tokens the system prompt, question and answer reserve leave room for about one
+# 200-token chunk; above 32k no context window we target fits, and counting gets slow.
+MIN_BUDGET, MAX_BUDGET = 256, 32_768
+# Fusion scores at most dense_k + sparse_k (50 + 50) candidates: more hits cannot exist.
+MAX_TOP_K = 100
 
 
 class Strict(BaseModel):
@@ -32,23 +38,23 @@ class FiltersIn(Strict):
 
 class HistoryTurn(Strict):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=20_000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class AskRequest(Strict):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
-    conversation_id: str | None = Field(None, max_length=200)
+    conversation_id: str | None = Field(None, max_length=200)  # an opaque id, not content
     filters: FiltersIn | None = None
-    budget_tokens: int | None = Field(None, ge=256, le=32_768)
+    budget_tokens: int | None = Field(None, ge=MIN_BUDGET, le=MAX_BUDGET)
 
 
 class SearchRequest(Strict):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     # The same conversation /ask gets, so operators can see what a follow-up retrieves.
     history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
-    top_k: int | None = Field(None, ge=1, le=100)
-    budget_tokens: int | None = Field(None, ge=256, le=32_768)
+    top_k: int | None = Field(None, ge=1, le=MAX_TOP_K)
+    budget_tokens: int | None = Field(None, ge=MIN_BUDGET, le=MAX_BUDGET)
     filters: FiltersIn | None = None
 
 
@@ -125,3 +131,4 @@ class VersionOut(BaseModel):
     eval: dict | None = None
     error: str | None = None
     serving: dict[str, float] | None = None  # requests, abstention_rate, p50_ms
+    canary_percent: int | None = None  # share of /ask traffic while a canary

@@ -39,6 +39,7 @@ from query_measure import (
 )
 
 from answer.extractive import ExtractiveAnswerer
+from api.app import limit_query_threads
 from index.edge import EdgeStore
 from index.registry import Registry
 from ingestion.cache import EmbeddingCache
@@ -54,6 +55,8 @@ BENCH_ROOT = Path("/tmp/lore-bench")
 WARM_UP = 10  # queries run first and not counted: lazy initialisation, caches, page faults
 # Longest qdrant-client local-mode build attempted; beyond it the 10k numbers are extrapolated.
 LOCAL_BUILD_BUDGET_S = 300.0
+# BM25Okapi scores every document in Python (~1 s a query at 100k): fewer questions suffice.
+BASELINE_QUERIES = 30
 
 
 def pct(values: list[float], q: float) -> float:
@@ -79,6 +82,7 @@ class Run:
         self.args = args
         self.settings = Settings(home=args.home)
         self.embedder = load_embedder(self.settings)
+        limit_query_threads()  # in-process stages run as `lore serve` runs them
         self.count = get_tokenizer(self.settings.embedding_model).count
         self.store = EdgeStore(args.home / "index")
         self.registry = Registry(args.home)
@@ -123,7 +127,9 @@ class Run:
         else:
             self.notes.append(f"{label(n)}: qdrant-client local mode not built (projected "
                               f"{projected:.0f} s); its dense time is extrapolated")
-        samples = baseline_samples(baseline, self.vectors[WARM_UP:], self.questions[WARM_UP:])
+        end = WARM_UP + BASELINE_QUERIES
+        samples = baseline_samples(baseline, self.vectors[WARM_UP:end],
+                                   self.questions[WARM_UP:end])
         if baseline.client is None:
             samples["dense"] = self.extrapolated_dense(n)
         return samples
@@ -162,7 +168,8 @@ def tables(run: Run) -> str:
                  ("dense (local mode vs Edge HNSW)", base["dense"], lore["dense"]),
                  ("fuse (RRF)", base["fuse"], lore["fuse"]),
                  ("dense + sparse + fuse", retrieval(base), retrieval(lore))]
-        for name, b, ours in parts:
+        for name, b, all_ours in parts:
+            ours = all_ours[: len(b)]  # the same questions the baseline answered
             ratio = pct(b, 50) / max(pct(ours, 50), 1e-6)
             lines.append(f"| {label(n)} | {name} | {pct(b, 50):.1f} | {pct(ours, 50):.1f} | "
                          f"{ratio:.1f}x |")
@@ -192,7 +199,8 @@ def main() -> None:
     for n in sorted(int(s) for s in args.sizes.split(",")):
         run.measure_size(base, n)
     run.measure_http()
-    run.notes.append(f"{args.queries} questions per measurement after {WARM_UP} warm-up; "
+    run.notes.append(f"{args.queries} questions per measurement after {WARM_UP} warm-up "
+                     f"(baseline: the first {BASELINE_QUERIES}); torch threads 1 as in the API; "
                      f"{os.cpu_count()} cores; load average {load:.1f} at start, "
                      f"{os.getloadavg()[0]:.1f} at end; {time.perf_counter() - started:.0f} s")
     body = tables(run) + "\n\n" + "\n".join(f"- {note}" for note in run.notes)

@@ -153,13 +153,21 @@ def _record(service: QAService, version: str, gate: dict[str, Any]) -> None:
 
 
 def promote(
-    service: QAService, version: str, force: bool = False, progress: Progress = no_progress
+    service: QAService, version: str, force: bool = False, progress: Progress = no_progress,
+    canary: int | None = None,
 ) -> tuple[VersionRecord, Decision]:
-    """Promote `version` if the gate allows it (or `force`); a refusal raises Conflict."""
+    """Promote `version` (or start it as a canary on `canary` percent of /ask traffic) if the
+    gate allows it (or `force`); a refusal raises Conflict."""
     decision = decide(service, version, force, progress)
     if not decision.allowed:
         raise Conflict(decision.message)
-    return service.registry.promote(version), decision
+    return switch(service.registry, version, canary), decision
+
+
+def switch(registry: VersionRegistry, version: str, canary: int | None) -> VersionRecord:
+    if canary is None:
+        return registry.promote(version)
+    return registry.start_canary(version, canary)
 
 
 def gate_allows(settings: Settings, version: str) -> tuple[bool, str]:

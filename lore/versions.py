@@ -12,6 +12,7 @@ def version_rows(
     registry: VersionRegistry, stats: ServingStats | None = None
 ) -> list[dict[str, Any]]:
     active = registry.active()
+    canary_id, percent = registry.canary() or (None, 0)
     served = stats.summary() if stats is not None else {}
     return [
         {
@@ -26,6 +27,7 @@ def version_rows(
             "eval": v.eval,
             "error": v.error,
             "serving": served.get(v.id),
+            "canary_percent": percent if v.id == canary_id else None,
         }
         for v in registry.list()
     ]

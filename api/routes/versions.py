@@ -24,10 +24,14 @@ def list_versions(_: ReaderDep, service: ServiceDep) -> list[VersionOut]:
 def promote(
     version_id: str, _: AdminDep, service: ServiceDep,
     force: Annotated[bool, Query(description="Promote even if the eval gate refuses")] = False,
+    canary: Annotated[
+        int | None, Query(ge=1, le=99, description="Serve this percent of /ask traffic first")
+    ] = None,
 ) -> VersionOut:
     """With LORE_EVAL_SET set, evaluates against the active version first; a regression is a
-    409 naming the metrics, unless `force`. The verdict is in the version's `eval.gate`."""
-    gate.promote(service, version_id, force)
+    409 naming the metrics, unless `force`. The verdict is in the version's `eval.gate`.
+    With `canary`, the version takes that share of /ask traffic until a full promote."""
+    gate.promote(service, version_id, force, canary=canary)
     service.active.refresh()
     return _row(service, version_id)
 

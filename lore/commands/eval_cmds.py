@@ -13,7 +13,7 @@ from rich.table import Table
 
 from evaluation import cache, report
 from evaluation.dataset import EvalItem, load_eval_set
-from evaluation.gate import GATE_OFF, promotable, promote
+from evaluation.gate import GATE_OFF, promotable, promote, switch
 from evaluation.runner import METRICS, EvalRun, run_eval
 from index.versions import VersionRecord
 from lore.commands.common import HomeOpt, settings_for
@@ -114,18 +114,20 @@ def print_summary(run: EvalRun, base: dict[str, Any] | None) -> None:
     console.print(f"latency ms p50/p95: {stages}", style="dim", markup=False)
 
 
-def gated_promote(settings: Settings, version: str, force: bool) -> VersionRecord:
+def gated_promote(
+    settings: Settings, version: str, force: bool, canary: int | None = None
+) -> VersionRecord:
     """`lore promote`: the gate (when an eval set is configured), then the switch."""
     registry = open_registry(settings)
     if settings.eval_set is None:
-        record = registry.promote(version)
+        record = switch(registry, version, canary)
         console.print(GATE_OFF, style="dim", markup=False)
         return record
     promotable(registry, version)  # before the model loads
     service = QAService.load(settings)
     try:
         with ingest_progress(console) as progress:
-            record, decision = promote(service, version, force, progress)
+            record, decision = promote(service, version, force, progress, canary)
     finally:
         service.close()
     if decision.result is not None and decision.result.baseline_metrics is not None:

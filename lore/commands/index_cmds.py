@@ -111,18 +111,28 @@ def promote(
     force: Annotated[
         bool, typer.Option("--force", help="Promote even if the evaluation gate refuses")
     ] = False,
+    canary: Annotated[
+        int | None,
+        typer.Option("--canary", help="Send this percent of /ask traffic to VERSION first"),
+    ] = None,
 ) -> None:
-    """Make VERSION the active one; with LORE_EVAL_SET set, only if it does not regress."""
+    """Make VERSION the active one; with LORE_EVAL_SET set, only if it does not regress.
+
+    With --canary N it serves N% of /ask traffic (sticky per conversation or API key) until
+    `lore promote VERSION` finishes the rollout or `lore rollback` ends it."""
     from lore.commands.eval_cmds import gated_promote
 
-    record = gated_promote(settings_for(home), version, force)
-    console.print(f"{record.id} is now active")
+    record = gated_promote(settings_for(home), version, force, canary)
+    if canary is None:
+        console.print(f"{record.id} is now active")
+    else:
+        console.print(f"{record.id} serves {canary}% of /ask traffic as a canary")
 
 
 def rollback(home: HomeOpt = None) -> None:
     """Return to the previously active version."""
     record = open_registry(settings_for(home)).rollback()
-    console.print(f"rolled back: {record.id} is now active")
+    console.print(f"rolled back: {record.id} serves all traffic")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
+from index.base import VersionRegistry
 from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
 from ingestion.trust import TrustConfig
@@ -62,13 +64,18 @@ def corpus(tmp_path: Path) -> Path:
 MakeIngestor = Callable[..., Ingestor]
 
 
+def active_id(registry: VersionRegistry) -> str | None:
+    record = registry.active()
+    return record.id if record else None
+
+
 @pytest.fixture
 def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
     """Ingestor(**settings overrides, trust=...) over LORE_HOME tmp_path/home."""
     made: list[Ingestor] = []
 
-    def make(trust: TrustConfig | None = None, **overrides: object) -> Ingestor:
-        settings = Settings(**{"home": tmp_path / "home", **overrides})
+    def make(trust: TrustConfig | None = None, **overrides: Any) -> Ingestor:
+        settings = Settings(home=tmp_path / "home", **overrides)
         cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
         ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder,
                             cache, trust or TrustConfig())

@@ -23,9 +23,10 @@ T0 = datetime(2025, 3, 14, 13, 37, 20)  # a Friday
     ("0 3 * * 0", T0, datetime(2025, 3, 16, 3, 0)),
     ("0 3 * * 7", T0, datetime(2025, 3, 16, 3, 0)),  # 7 is Sunday too
     ("0 0 29 2 *", T0, datetime(2028, 2, 29, 0, 0)),  # the next leap day
-    ("0 12 13 * 5", T0, datetime(2025, 3, 15, 12, 0)),  # Vixie: day 13 OR a Friday... (Sat 15)
+    ("0 12 15 * 5", T0, datetime(2025, 3, 15, 12, 0)),  # day 15 OR a Friday: Saturday 15th
+    ("0 12 20 * 5", T0, datetime(2025, 3, 20, 12, 0)),  # ... Thursday 20th before Friday 21st
     ("0 12 */2 * 1", T0, datetime(2025, 3, 17, 12, 0)),  # '*'-led day: AND (Mon 17 is odd)
-    ("37 13 * * *", datetime(2025, 3, 14, 13, 37), datetime(2025, 3, 15, 13, 37)),  # strictly after
+    ("37 13 * * *", datetime(2025, 3, 14, 13, 37), datetime(2025, 3, 15, 13, 37)),  # after
     ("0 0 1 1 *", datetime(2025, 12, 31, 23, 59), datetime(2026, 1, 1, 0, 0)),
 ])
 def test_next_fire(expr: str, after: datetime, expected: datetime):
