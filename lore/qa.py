@@ -57,7 +57,7 @@ class QAService:
         self.retriever = HybridRetriever(store, embedder, settings)
         self.builder = ContextBuilder(store, get_tokenizer(settings.embedding_model), settings)
         self.generator = generator
-        self.stats = stats
+        self.stats = stats or ServingStats(settings.home / "stats.sqlite")
         self.active = ActiveVersion(registry, settings.reload_seconds, warm=store.count)
         self.not_ready_hint = NO_ACTIVE
 
@@ -66,14 +66,9 @@ class QAService:
         from lore.wiring import load_embedder, open_registry, open_store
 
         answerer = ExtractiveAnswerer(threshold=settings.min_evidence)
-        stats = ServingStats(settings.home / "stats.sqlite")
         return cls(
-            settings,
-            open_store(settings),
-            open_registry(settings),
-            load_embedder(settings),
+            settings, open_store(settings), open_registry(settings), load_embedder(settings),
             answerer,
-            stats,
         )
 
     def _check(self, question: str) -> str:
@@ -119,14 +114,12 @@ class QAService:
         mark = time.perf_counter()
         answer = self.generator.answer(found.query, found.context, tuple(history))
         timings = {**found.timings_ms, "answer": _ms(mark), "total": _ms(start)}
-        if self.stats is not None:
-            self.stats.record(found.version, answer.abstained, timings["total"])
+        self.stats.record(found.version, answer.abstained, timings["total"])
         return AskResult(found.version, found.query, found.hits, found.context, timings, answer)
 
     def close(self) -> None:
         self.store.close()
-        if self.stats is not None:
-            self.stats.close()
+        self.stats.close()
 
 
 def _ms(since: float) -> float:

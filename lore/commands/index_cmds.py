@@ -80,14 +80,18 @@ def _ingest_on_schedule(job: Job, store: IndexStore, registry: VersionRegistry, 
     from ingestion.summary import summary_lines
     from lore.wiring import load_embedder
 
+    def next_run() -> str:
+        return f"next run {next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}"
+
     embedder = load_embedder(job.settings)  # loaded once, shared by every run
-    typer.echo(f"ingesting {job.root} on a schedule; next run "
-               f"{next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}; Ctrl-C stops")
+    typer.echo(f"ingesting {job.root} on a schedule, Ctrl-C stops; runs are recorded under "
+               f"{job.settings.home / 'runs'}; {next_run()}")
     for due, result in scheduled(cron, lambda: run_job(job, store, registry, lambda: embedder)):
         if isinstance(result, Exception):
             typer.echo(f"lore: the {due:%Y-%m-%d %H:%M} run failed: {result}", err=True)
         else:
             typer.echo("\n".join(summary_lines(result, job.promote)))
+        typer.echo(next_run())
 
 
 def versions(

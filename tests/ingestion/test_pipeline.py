@@ -144,15 +144,17 @@ def test_a_failing_component_fails_the_build(corpus: Path, make_ingestor: MakeIn
     assert not ingestor.store.exists(record.id) and ingestor.registry.active() is None
 
 
-def test_retention_keeps_the_newest_and_never_the_active_or_rollback_target(
+def test_retention_keeps_the_newest_and_never_what_serves_or_the_rollback_target(
     corpus: Path, make_ingestor: MakeIngestor
 ):
     ingestor = make_ingestor(retention=1)
     v1 = ingestor.run(corpus, promote=True).version
     v2 = ingestor.run(corpus, promote=True).version  # v1 becomes the rollback target
+    v3 = ingestor.run(corpus).version
+    ingestor.registry.start_canary(v3, 10)
     built = [ingestor.run(corpus).version for _ in range(3)]
     kept = [r.id for r in ingestor.registry.list()]
-    assert kept == [v1, v2, built[-1]]
+    assert kept == [v1, v2, v3, built[-1]]
     assert active_id(ingestor.registry) == v2
     for gone in built[:-1]:
         assert not ingestor.store.exists(gone)
