@@ -24,7 +24,7 @@ def test_canary_split_stickiness_promote_and_rollback(tmp_path, ingest, service_
     ingest(settings, corpus(tmp_path / "b", "thirty"), False)
     with TestClient(create_app(settings, service_for(settings))) as c:
         assert c.post("/versions/v2/promote", params={"canary": 20}).status_code == 200
-        served = Counter()
+        served: Counter[str] = Counter()
         for i in range(REQUESTS):
             ask = {"question": "How many leave days?", "conversation_id": f"c{i}"}
             r = c.post("/ask", json=ask)
