@@ -30,7 +30,8 @@ def limit_query_threads() -> None:
 
 
 def create_app(settings: Settings | None = None, service: QAService | None = None) -> FastAPI:
-    """`service` lets a caller share an already-loaded service (tests, `lore serve`)."""
+    """`service` lets a caller share an already-loaded service (tests); without one the app
+    loads its own at start-up and tunes it for serving (`lore serve`)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

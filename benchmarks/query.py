@@ -34,6 +34,7 @@ from query_measure import (
     baseline_samples,
     fusion_samples,
     http_samples,
+    search_samples,
     stage_samples,
     wait_serving,
 )
@@ -94,6 +95,7 @@ class Run:
         self.notes: list[str] = []
         self.versions: dict[int, str] = {}
         self.stages: dict[int, Samples] = {}
+        self.search: dict[int, Samples] = {}
         self.fusion: dict[int, Samples] = {}
         self.baseline: dict[int, Samples] = {}
         self.http: dict[int, list[float]] = {}
@@ -109,6 +111,7 @@ class Run:
         q, warm = self.questions[WARM_UP:], self.questions[:WARM_UP]
         stage_samples(self.service, version, warm)
         self.stages[n] = stage_samples(self.service, version, q)
+        self.search[n] = search_samples(self.service, version, q)
         weights = RerankWeights.from_settings(self.settings)
         k = self.settings.dense_k
         self.fusion[n] = fusion_samples(self.store, version, self.vectors[WARM_UP:], q, weights, k)
@@ -158,6 +161,10 @@ def tables(run: Run) -> str:
     for stage in STAGES:
         name = "ask total (in process)" if stage == "total" else stage
         lines.append(f"| {name} | " + " | ".join(cell(run.stages[n][stage]) for n in sizes) + " |")
+    lines.append("| search in process, wall | " + " | ".join(cell(run.search[n]["wall"])
+                                                             for n in sizes) + " |")
+    lines.append("| search in process, CPU time | " + " | ".join(cell(run.search[n]["cpu"])
+                                                                 for n in sizes) + " |")
     lines.append("| **/search over HTTP** | " + " | ".join(f"**{cell(run.http[n])}**"
                                                           for n in sizes) + " |")
     lines += ["", "| size | part | baseline p50 (ms) | lore p50 (ms) | baseline / lore |",
@@ -195,7 +202,8 @@ def main() -> None:
     started = time.perf_counter()
     run = Run(args)
     base = load_base(args.data / "docs", run.settings, run.embedder, EmbeddingCache(args.cache))
-    run.notes.insert(0, f"{len(base.chunks)} base chunks from {args.data / 'docs'}")
+    docs = os.path.relpath(args.data / "docs", ROOT)
+    run.notes.insert(0, f"{len(base.chunks)} base chunks from {docs}")
     for n in sorted(int(s) for s in args.sizes.split(",")):
         run.measure_size(base, n)
     run.measure_http()

@@ -44,6 +44,18 @@ def stage_samples(service: QAService, version: str, questions: Sequence[str]) ->
     return out
 
 
+def search_samples(service: QAService, version: str, questions: Sequence[str]) -> Samples:
+    """QAService.search in process: wall time, and CPU time of this process, which on a busy
+    host approximates what the wall time would be on an idle one."""
+    out: Samples = {"wall": [], "cpu": []}
+    for q in questions:
+        wall, cpu = time.perf_counter(), time.process_time()
+        service.search(q, version=version)
+        out["cpu"].append((time.process_time() - cpu) * 1000)
+        out["wall"].append(_ms(wall))
+    return out
+
+
 def fusion_samples(store: EdgeStore, version: str, vectors: np.ndarray,
                    questions: Sequence[str], weights: RerankWeights, k: int) -> Samples:
     """Dense + BM25 fused by lore in Python vs by Edge in one query (prefetch + RRF)."""

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from tokenizers import Tokenizer as _HFTokenizer
 
+# Counting is pure and texts recur: context assembly re-counts a passage as chunks join it and
+# popular chunks come back query after query (assemble p50 -40% at 100k chunks, see
+# docs/benchmarks.md). 16k texts of ~1 KB keep the cache near 16 MB.
+COUNT_CACHE = 16_384
+
 
 class Tokenizer:
     """Counts and cuts text in the model's word pieces (special tokens excluded)."""
@@ -17,9 +22,13 @@ class Tokenizer:
         tok.no_padding()
         tok.no_truncation()
         self._tok = tok
+        self._count = lru_cache(maxsize=COUNT_CACHE)(self._encode_len)
+
+    def _encode_len(self, text: str) -> int:
+        return len(self._tok.encode(text, add_special_tokens=False).ids)
 
     def count(self, text: str) -> int:
-        return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0
+        return self._count(text) if text else 0
 
     def count_many(self, texts: list[str]) -> list[int]:
         encs = self._tok.encode_batch(texts, add_special_tokens=False)

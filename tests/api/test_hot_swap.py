@@ -62,13 +62,17 @@ class Stream:
     def __init__(self, base: str) -> None:
         self.base = base
         self.samples: list[Sample] = []
+        self.sent = 0
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self._run) for _ in range(WORKERS)]
 
     def _take(self) -> bool:
         with self.lock:
-            return not self.stop.is_set() and len(self.samples) < MAX_REQUESTS
+            if self.stop.is_set() or self.sent >= MAX_REQUESTS:
+                return False
+            self.sent += 1
+            return True
 
     def _run(self) -> None:
         with httpx.Client(base_url=self.base, timeout=30.0) as client:
@@ -96,7 +100,7 @@ class Stream:
         while time.monotonic() < deadline:
             with self.lock:
                 found = [s for s in self.samples if ok(s)]
-                sent = len(self.samples)
+                sent = self.sent
             if len(found) >= count:
                 return found[0]
             assert sent < MAX_REQUESTS, f"request cap reached before {count} responses {what}"
