@@ -6,8 +6,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# Long enough for any real question with pasted context; a guard against abuse, not a style rule.
-MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 50
 MAX_TURN_CHARS = 20_000  # a long pasted answer; older turns are trimmed to the budget anyway
 # Below 256 tokens the system prompt, question and answer reserve leave room for about one
@@ -42,7 +40,7 @@ class HistoryTurn(Strict):
 
 
 class AskRequest(Strict):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    question: str = Field(min_length=1, description="limit: LORE_MAX_QUESTION_CHARS")
     history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
     conversation_id: str | None = Field(None, max_length=200)  # an opaque id, not content
     filters: FiltersIn | None = None
@@ -50,7 +48,7 @@ class AskRequest(Strict):
 
 
 class SearchRequest(Strict):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    question: str = Field(min_length=1, description="limit: LORE_MAX_QUESTION_CHARS")
     # The same conversation /ask gets, so operators can see what a follow-up retrieves.
     history: list[HistoryTurn] = Field(default=[], max_length=MAX_HISTORY_TURNS)
     top_k: int | None = Field(None, ge=1, le=MAX_TOP_K)

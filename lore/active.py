@@ -8,6 +8,7 @@ with; the store keeps older shards open, so a swap never fails a request in flig
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import threading
 import time
@@ -18,6 +19,7 @@ from typing import Any
 from index.base import VersionRegistry
 from lore.errors import NotReady
 
+log = logging.getLogger("lore.active")
 NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `lore promote ID`)"
 
 
@@ -67,6 +69,15 @@ class ActiveVersion:
         """The stable version without raising (health and readiness probes)."""
         return self.serving().stable
 
+    def _warmed(self, version: str) -> bool:
+        try:
+            self._warm(version)
+        except Exception:  # a missing or broken index must not take the old version down
+            log.exception("cannot open index version %s; still serving %s", version,
+                          self._serving.stable)
+            return False
+        return True
+
     def refresh(self) -> None:
         with self._lock:
             self._checked = time.monotonic()
@@ -75,8 +86,8 @@ class ActiveVersion:
                 return
             active, canary = self._registry.active(), self._registry.canary()
             for version in (active.id if active else None, canary[0] if canary else None):
-                if version is not None:
-                    self._warm(version)
+                if version is not None and not self._warmed(version):
+                    return  # keep serving what works; the next poll tries again
             self._serving = Serving(
                 active.id if active else None, *(canary if canary else (None, 0))
             )

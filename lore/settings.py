@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     # --- API ---
     reader_keys: list[str] = []
     admin_keys: list[str] = []
+    # Long enough for a real question with pasted context; a guard against abuse.
     max_question_chars: int = 2000
     reload_seconds: float = 1.0
 

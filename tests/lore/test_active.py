@@ -56,3 +56,18 @@ def test_polling_interval_caches_the_answer(tmp_path):
     assert active.current() == "v1"  # not re-read yet
     active.refresh()
     assert active.current() == "v2"
+
+
+def test_a_version_that_cannot_be_opened_does_not_replace_the_working_one(tmp_path):
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    broken = ready(registry)
+
+    def warm(version: str) -> None:
+        if version == broken:
+            raise FileNotFoundError(f"no shard for {version}")
+
+    active = ActiveVersion(registry, interval=0.0, warm=warm)
+    assert active.current() == "v1"
+    registry.promote(broken)
+    assert active.current() == "v1"  # still serving the one that opens
