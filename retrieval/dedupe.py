@@ -59,21 +59,34 @@ class _Fingerprint:
     def same(self, other: _Fingerprint, threshold: float) -> bool:
         if self.content_hash == other.content_hash or self.text == other.text:
             return True
+        small, large = sorted((len(self.grams), len(other.grams)))
+        if small < threshold * large:  # Jaccard <= small/large: cannot reach the threshold
+            return False
         return jaccard(self.grams, other.grams) >= threshold
 
 
 def dedupe(
-    hits: Sequence[ScoredChunk], threshold: float = NEAR_DUPLICATE
+    hits: Sequence[ScoredChunk], threshold: float = NEAR_DUPLICATE, limit: int | None = None
 ) -> tuple[list[ScoredChunk], list[Duplicate]]:
-    """Kept chunks in their input order, and every collapsed copy with the id it merged into."""
+    """Kept chunks in their input order, and every collapsed copy with the id it merged into.
+
+    With `limit`, stops once that many chunks are kept: the rest could never be shown, and
+    shingling them was most of the cost of a search on a corpus full of copies.
+    """
     preferred = sorted(hits, key=lambda h: (-h.score, -h.chunk.trust, h.chunk.id))
     kept: list[tuple[str, _Fingerprint]] = []
+    by_hash: dict[str, str] = {}
     dupes: list[Duplicate] = []
     for hit in preferred:
-        fp = _Fingerprint.of(hit)
-        twin = next((cid for cid, other in kept if fp.same(other, threshold)), None)
+        if limit is not None and len(kept) >= limit:
+            break
+        twin = by_hash.get(hit.chunk.content_hash)  # exact copies need no shingles
+        if twin is None:
+            fp = _Fingerprint.of(hit)
+            twin = next((cid for cid, other in kept if fp.same(other, threshold)), None)
         if twin is None:
             kept.append((hit.chunk.id, fp))
+            by_hash[hit.chunk.content_hash] = hit.chunk.id
         else:
             dupes.append(Duplicate(chunk=hit, kept_id=twin))
     kept_ids = {cid for cid, _ in kept}

@@ -69,7 +69,7 @@ class HybridRetriever:
         with _timed(timings, "fuse"):
             fused = fused_scores(dense, sparse, self.weights)
         with _timed(timings, "rerank"):
-            kept, dupes = dedupe(rerank(dense, sparse, fused, self.weights, self.clock()))
+            kept, dupes = dedupe(rerank(dense, sparse, fused, self.weights, self.clock()), limit=k)
             hits = kept[:k]
             ids = {h.chunk.id for h in hits}
             dupes = [d for d in dupes if d.kept_id in ids]

@@ -70,3 +70,20 @@ def test_short_texts_compare_whole(make_chunk: MakeChunk) -> None:
     a, b = make_chunk("a", "Yes."), make_chunk("b", "No.")
     kept, _ = dedupe([scored(a, 0.5), scored(b, 0.5)])
     assert len(kept) == 2
+
+
+def test_limit_stops_once_enough_distinct_chunks_are_kept(make_chunk: MakeChunk) -> None:
+    texts = [f"Policy {i}: badge readers on floor {i} log every entry." for i in range(6)]
+    hits = [scored(make_chunk(f"c{i}", t), 1.0 - i / 10) for i, t in enumerate(texts)]
+    copy = scored(make_chunk("copy", texts[0], source="scratch/copy.md"), 0.95)
+    kept, dupes = dedupe([hits[0], copy, *hits[1:]], limit=3)
+    assert [h.chunk.id for h in kept] == ["c0", "c1", "c2"]
+    assert [(d.chunk.chunk.id, d.kept_id) for d in dupes] == [("copy", "c0")]
+
+
+def test_shingle_sets_of_very_different_size_are_not_compared_as_copies(
+    make_chunk: MakeChunk,
+) -> None:
+    short = make_chunk("short", POLICY.split(".")[0])
+    kept, _ = dedupe([scored(make_chunk("long", POLICY), 0.9), scored(short, 0.8)])
+    assert [h.chunk.id for h in kept] == ["long", "short"]
