@@ -97,16 +97,38 @@ def _ingest_on_schedule(job: Job, store: IndexStore, registry: VersionRegistry, 
 def versions(
     home: HomeOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
-    """List index versions."""
-    rows = version_rows(open_registry(settings_for(home)))
+    """List index versions with their gate verdict and serving statistics."""
+    from evaluation.gate import label as gate_label
+    from lore.stats import ServingStats
+
+    settings = settings_for(home)
+    stats = ServingStats(settings.home / "stats.sqlite")
+    rows = version_rows(open_registry(settings), stats)
+    stats.close()
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table("id", "status", "active", "documents", "chunks", "created_at", "model")
+    table = Table("id", "status", "docs", "chunks", "created (UTC)", "gate", "asks", "abstain",
+                  "p50 ms")
     for r in rows:
-        table.add_row(r["id"], r["status"], "*" if r["active"] else "", str(r["documents"]),
-                      str(r["chunks"]), r["created_at"], r["embedding_model"])
+        served = r["serving"] or {}
+        table.add_row(
+            r["id"], _status(r), str(r["documents"]), str(r["chunks"]),
+            r["created_at"][:16].replace("T", " "), gate_label(r["eval"]),
+            str(served.get("requests", "")), _pct(served.get("abstention_rate")),
+            str(served.get("p50_ms", "")),
+        )
     console.print(table)
+
+
+def _status(row: dict) -> str:
+    if row["canary_percent"]:
+        return f"canary {row['canary_percent']}%"
+    return str(row["status"])
+
+
+def _pct(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.0%}"
 
 
 def promote(
