@@ -100,8 +100,9 @@ class Ingestor:
             report.documents += 1
         progress("parse", len(plan.files), len(plan.files))
         if not out.chunks:
+            n = len(plan.files)
             reasons = "; ".join(f"{s['source']}: {s['reason']}" for s in report.skipped[:5])
-            raise IndexBuildError(f"nothing could be indexed ({len(plan.files)} files): {reasons}")
+            raise IndexBuildError(f"nothing could be indexed ({n} file{'s' * (n != 1)}): {reasons}")
         return out
 
     def _carry(self, source: str, old: Stored, out: Collected, report: RunReport) -> None:

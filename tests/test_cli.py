@@ -82,7 +82,7 @@ def test_nothing_indexable_exits_1_and_keeps_the_active_version(
     home = built[0]
     (tmp_path / "empty.md").write_text("")
     run = lore("ingest", tmp_path, "--home", home, "--promote")
-    one_line_error(run, 1, "nothing could be indexed (1 files): empty.md: empty file")
+    one_line_error(run, 1, "nothing could be indexed (1 file): empty.md: empty file")
     rows = json.loads(lore("versions", "--home", home, "--json").stdout)
     assert rows[-1]["status"] == "failed" and not rows[-1]["active"]
     assert [r["id"] for r in rows if r["active"]] == ["v1"]

@@ -102,8 +102,9 @@ def versions(
     from lore.stats import ServingStats
 
     settings = settings_for(home)
+    registry = open_registry(settings)  # first: an unusable home is a one-line error
     stats = ServingStats(settings.home / "stats.sqlite")
-    rows = version_rows(open_registry(settings), stats)
+    rows = version_rows(registry, stats)
     stats.close()
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
