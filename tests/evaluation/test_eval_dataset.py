@@ -16,7 +16,7 @@ def _write(tmp_path: Path, *lines: str) -> Path:
     return path
 
 
-needs_dev_set = pytest.mark.skipif(not DEV_SET.is_file(), reason="shared rhdh set not beside the repo")
+needs_dev_set = pytest.mark.skipif(not DEV_SET.is_file(), reason="shared rhdh set not here")
 
 
 @needs_dev_set
