@@ -18,7 +18,7 @@ $(BIN)/lore: pyproject.toml
 setup: $(BIN)/lore
 
 run: setup
-	$(BIN)/lore ingest data/corpus --trust data/trust.yaml --promote
+	$(BIN)/lore ingest data/corpus --trust data/trust.yaml --promote --skip-if-unchanged
 	$(BIN)/lore versions
 	$(BIN)/lore serve
 
