@@ -143,7 +143,9 @@ def test_indexer_reads_docs_read_only_and_runs_nightly(
 ) -> None:
     indexer = services["indexer"]
     assert ("./data/corpus", "/docs", "ro") in volume_mounts(indexer)
-    assert indexer["command"] == ["ingest", "/docs", "--promote", "--skip-if-unchanged", "--schedule", "0 2 * * *"]
+    assert indexer["command"] == [
+        "ingest", "/docs", "--promote", "--skip-if-unchanged", "--schedule", "0 2 * * *",
+    ]
 
 
 def test_named_volumes_are_declared(
