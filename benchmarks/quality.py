@@ -1,7 +1,7 @@
 """Retrieval and context quality at one token budget: reference retrievers, lore, a stock peer.
 
     .venv/bin/python benchmarks/quality.py [--write] [--set chunk_tokens=160 ...]
-        [--order score|density] [--no-expand] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
+        [--order score|density] [--reach N] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
 
 Scores the rhdh dev set (../shared/datasets/rhdh) by default: context recall of the reference
 contexts in the packed context, hit@0.5, answer token F1 and p50 retrieval+packing latency.
@@ -24,18 +24,20 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
+from quality_ceiling import Ceiling, ceiling
+from quality_haystack import haystack_row
+from quality_rows import RRF_K, ChunkIndex, Row, baseline_rows, lore_row
+from quality_score import Outcome, Summary, outcome, sweep_table, table, write_section
+from quality_setup import CACHE, bench_settings, ensure_index, lore_service
 
-from answer.extractive import ExtractiveAnswerer  # noqa: E402
-from context.packing import PackingOrder  # noqa: E402
-from evaluation import EvalItem, load_eval_set  # noqa: E402
-from ingestion.cache import EmbeddingCache  # noqa: E402
-from lore.tokenizer import get_tokenizer  # noqa: E402
-from lore.wiring import load_embedder  # noqa: E402
-from quality_haystack import haystack_row  # noqa: E402
-from quality_rows import RRF_K, ChunkIndex, Row, baseline_rows, lore_row  # noqa: E402
-from quality_score import Outcome, Summary, outcome, sweep_table, table, write_section  # noqa: E402
-from quality_setup import CACHE, bench_settings, ensure_index, lore_service  # noqa: E402
+from answer.extractive import ExtractiveAnswerer
+from context.packing import NEIGHBOUR_REACH, PackingOrder
+from evaluation import EvalItem, load_eval_set
+from ingestion.cache import EmbeddingCache
+from lore.settings import default_model_path
+from lore.tokenizer import get_tokenizer
+from lore.wiring import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "rhdh"
@@ -60,12 +62,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
     ap.add_argument("--order", choices=[o.value for o in PackingOrder], default="score")
-    ap.add_argument("--no-expand", action="store_true", help="lore without neighbour expansion")
+    ap.add_argument("--reach", type=int, default=NEIGHBOUR_REACH,
+                    help="lore's neighbours each side of a hit (0: no expansion)")
     ap.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated subset of {ROWS}")
     ap.add_argument("--limit", type=int, help="only the first N questions")
     ap.add_argument("--sweep", action="store_true", help="answer F1 per abstention threshold")
     ap.add_argument("--json", type=Path, help="write the per-question outcomes here")
-    ap.add_argument("--write", action="store_true", help=f"update '{SECTION}' in docs/benchmarks.md")
+    ap.add_argument("--write", action="store_true",
+                    help=f"update '{SECTION}' in docs/benchmarks.md")
     return ap.parse_args(argv)
 
 
@@ -84,7 +88,7 @@ def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Ro
     settings = bench_settings(args.docs, overrides_of(args.overrides))
     embedder = load_embedder(settings)
     version = ensure_index(settings, args.docs, embedder)
-    service = lore_service(settings, embedder, PackingOrder(args.order), not args.no_expand)
+    service = lore_service(settings, embedder, PackingOrder(args.order), args.reach)
     count = get_tokenizer(settings.embedding_model).count
     depth = max(settings.dense_k, settings.sparse_k)
     rows: dict[str, Row] = {}
@@ -121,24 +125,37 @@ def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome
 
 
 def report(args: argparse.Namespace, threshold: float, about: str, n: int,
-           results: dict[str, list[Outcome]]) -> str:
+           results: dict[str, list[Outcome]], bound: Ceiling) -> str:
     summaries = {name: Summary.of(o, threshold) for name, o in results.items()}
+    top = (f"| Ceiling: the best window of the reference context itself | {bound.recall:.3f} "
+           f"| {bound.hit:.3f} | | | | |")
     command = "HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/quality.py " + shlex.join(
         a for a in sys.argv[1:])
     notes = f"""
 {n} questions of `{args.dev.name}`, {about}. Every row packs into the same budget: the
 {args.budget}-token prompt total less system prompt, question and answer reserve (lore's
-plan_budget), each passage counted as lore renders it with the model's exact tokenizer. Rows 1-3
-and the peer pack their top chunks greedily (whole chunks, best first, skipping any that no
-longer fit); lore packs, trims and expands with its own
-assembler. Answer F1 is SQuAD token F1 of lore's extractive answerer (citation markers removed,
-abstention threshold {threshold}) run on each row's packed context, so it compares retrieval
-and context, not answer writers. Latency is the p50 of retrieval + packing per question on this
-machine (2 CPU cores), after one warm-up query.
+plan_budget), each passage counted as lore renders it, with the model's exact tokenizer.
+Rows 1-3 and 5 pack their top chunks greedily (whole, best first, skipping any that no longer
+fits); row 4 is lore's own assembler (hits with their neighbour windows, the last piece trimmed
+at a sentence, reading order). The peer is stock Haystack: DocumentSplitter(word, 200, overlap
+20), InMemoryBM25Retriever + InMemoryEmbeddingRetriever (the same local all-MiniLM-L6-v2,
+unit-length embeddings) joined by DocumentJoiner(reciprocal_rank_fusion).
+
+Answer F1 is SQuAD token F1 against the reference answer (citation markers removed) of lore's
+extractive answerer with abstention threshold {threshold}: row 4 through QAService.ask, the
+other rows on their packed context turned into a Context (one Passage per chunk), so F1
+compares retrieval and context, not answer writers; "never abstaining" is the same answerer
+with no threshold (what the context holds, whatever the answerer's confidence). Latency is the
+p50 of retrieval + packing per question on this machine (2 CPU cores, shared with other jobs
+while measured), after one warm-up query.
+
+Ceiling: the passage budget holds on average {bound.fits:.0%} of a reference context's tokens;
+the last row is the best contiguous window of the reference text itself that fits the budget
+(without passage headers): no row can score above it. See docs/tuning.md for the tuning log.
 
 Command: `{command}`
 """
-    return table(summaries) + "\n" + notes
+    return table(summaries) + "\n" + top + "\n" + notes
 
 
 def main(argv: list[str]) -> None:
@@ -147,7 +164,8 @@ def main(argv: list[str]) -> None:
     items = load_eval_set(args.dev)[: args.limit]
     rows, threshold, about = build_rows(args, wanted)
     results = score(rows, items)
-    text = report(args, threshold, about, len(items), results)
+    bound = ceiling(items, args.budget, get_tokenizer(default_model_path()))
+    text = report(args, threshold, about, len(items), results, bound)
     print(text)
     if args.sweep:
         print(sweep_table(results, THRESHOLDS))

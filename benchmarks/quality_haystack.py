@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from quality_rows import Retrieved, Row, budget_for, pack_greedy, passage
 
 from ingestion.cache import EmbeddingCache
 from ingestion.chunker import text_hash
-from quality_rows import Retrieved, Row, budget_for, pack_greedy, passage
 
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # no network, and none wanted
 
@@ -47,7 +47,7 @@ def embed_splits(documents: list[Any], model: str, cache: EmbeddingCache) -> Non
     )
 
     key = f"haystack:{model}"
-    hashes = [text_hash(d.content) for d in documents]
+    hashes = [text_hash(d.content or "") for d in documents]
     known = cache.get_many(key, hashes)
     todo = [d for d, h in zip(documents, hashes, strict=True) if h not in known]
     if todo:
@@ -55,7 +55,7 @@ def embed_splits(documents: list[Any], model: str, cache: EmbeddingCache) -> Non
             model=model, local_files_only=True, progress_bar=False, normalize_embeddings=True)
         embedder.warm_up()
         done = embedder.run(documents=todo)["documents"]
-        fresh = {text_hash(d.content): np.asarray(d.embedding, dtype=np.float32) for d in done}
+        fresh = {text_hash(d.content or ""): np.asarray(d.embedding, np.float32) for d in done}
         cache.put_many(key, fresh)
         known.update(fresh)
     for d, h in zip(documents, hashes, strict=True):

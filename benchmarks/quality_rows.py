@@ -35,6 +35,7 @@ class Retrieved:
 
 
 Row = Callable[[str], Retrieved]
+Ranked = list[tuple[int, float]]  # (chunk index, score), best first
 
 
 def budget_for(question: str, total: int, count: Count) -> Budget:
@@ -71,26 +72,26 @@ class ChunkIndex:
         self.bm25 = BM25Okapi([tokenize(c.embed_text) for c in chunks], k1=k1, b=b)
         self.matrix = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    def sparse(self, question: str, depth: int) -> list[tuple[int, float]]:
+    def sparse(self, question: str, depth: int) -> Ranked:
         scores = self.bm25.get_scores(tokenize(question))
         top = np.argsort(-scores, kind="stable")[:depth]
         return [(int(i), float(scores[i])) for i in top]
 
-    def dense(self, vector: np.ndarray, depth: int) -> list[tuple[int, float]]:
+    def dense(self, vector: np.ndarray, depth: int) -> Ranked:
         scores = self.matrix @ vector
         top = np.argsort(-scores, kind="stable")[:depth]
         return [(int(i), float(scores[i])) for i in top]
 
 
-def fused(sparse: list[tuple[int, float]], dense: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    scores = rrf([[i for i, _ in sparse], [i for i, _ in dense]], RRF_K, (1.0, 1.0))
+def fused(sparse: Ranked, dense: Ranked) -> Ranked:
+    scores = rrf([[str(i) for i, _ in sparse], [str(i) for i, _ in dense]], RRF_K, (1.0, 1.0))
     return sorted(((int(i), s) for i, s in scores.items()), key=lambda p: (-p[1], p[0]))
 
 
 def baseline_rows(
     index: ChunkIndex, embedder: SentenceTransformerEmbedder, count: Count, total: int, depth: int
 ) -> dict[str, Row]:
-    def run(rank: Callable[[str], list[tuple[int, float]]]) -> Row:
+    def run(rank: Callable[[str], Ranked]) -> Row:
         def row(question: str) -> Retrieved:
             start = time.perf_counter()
             ranked = rank(question)

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quality_rows import Retrieved
+
 from answer.citations import MARKER
 from answer.extractive import NOT_FOUND
 from context.render import render_passages
 from evaluation import EvalItem, context_recall, mean, percentile, token_f1
 from lore.models import Answer
-from quality_rows import Retrieved
 
 # The share of a reference context's content words that counts as "the evidence arrived".
 HIT_RECALL = 0.5
@@ -20,8 +21,9 @@ HIT_RECALL = 0.5
 
 @dataclass(frozen=True)
 class Outcome:
-    """One question on one row. The answer was made never abstaining: `f1_at` applies a threshold."""
+    """One question on one row; the answer never abstained, `f1_at` applies a threshold."""
 
+    answerable: bool
     recall: float | None
     tokens: int
     ms: float
@@ -34,6 +36,7 @@ def outcome(item: EvalItem, got: Retrieved, answer: Answer) -> Outcome:
     text = render_passages(got.context.passages)
     reference = item.reference_answer or ""
     return Outcome(
+        answerable=item.answerable,
         recall=context_recall(item.reference_contexts, text),
         tokens=got.context.tokens,
         ms=got.ms,
@@ -44,12 +47,15 @@ def outcome(item: EvalItem, got: Retrieved, answer: Answer) -> Outcome:
 
 
 def f1_at(outcomes: Sequence[Outcome], threshold: float) -> float:
-    """Answer F1 as an answerer with this abstention threshold would score."""
-    return mean(o.f1 if o.evidence >= threshold else o.f1_abstained for o in outcomes) or 0.0
+    """Answer F1 over the answerable items, as an answerer with this threshold would score."""
+    return mean(
+        o.f1 if o.evidence >= threshold else o.f1_abstained for o in outcomes if o.answerable
+    ) or 0.0
 
 
-def abstained_at(outcomes: Sequence[Outcome], threshold: float) -> float:
-    return sum(o.evidence < threshold for o in outcomes) / len(outcomes)
+def abstained_at(outcomes: Sequence[Outcome], threshold: float, answerable: bool) -> float | None:
+    """Share of the (un)answerable items an answerer with this threshold abstains on."""
+    return mean(float(o.evidence < threshold) for o in outcomes if o.answerable is answerable)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Summary:
     recall: float
     hit: float
     f1: float
+    f1_always: float  # F1 if the answerer never abstained: the context's share of the answer
     p50_ms: float
     tokens: float
 
@@ -67,6 +74,7 @@ class Summary:
             recall=mean(measured) or 0.0,
             hit=sum(r >= HIT_RECALL for r in measured) / max(1, len(measured)),
             f1=f1_at(outcomes, threshold),
+            f1_always=f1_at(outcomes, 0.0),
             p50_ms=percentile([o.ms for o in outcomes], 50) or 0.0,
             tokens=mean(o.tokens for o in outcomes) or 0.0,
         )
@@ -74,27 +82,31 @@ class Summary:
 
 def table(summaries: dict[str, Summary]) -> str:
     lines = [
-        "| Row | Context recall | hit@0.5 | Answer F1 | p50 retrieval+packing (ms) "
-        "| Mean context tokens |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Row | Context recall | hit@0.5 | Answer F1 | Answer F1, never abstaining "
+        "| p50 retrieval+packing (ms) | Mean context tokens |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {name} | {s.recall:.3f} | {s.hit:.3f} | {s.f1:.3f} | {s.p50_ms:.1f} | {s.tokens:.0f} |"
+        f"| {name} | {s.recall:.3f} | {s.hit:.3f} | {s.f1:.3f} | {s.f1_always:.3f} "
+        f"| {s.p50_ms:.1f} | {s.tokens:.0f} |"
         for name, s in summaries.items()
     ]
     return "\n".join(lines)
 
 
 def sweep_table(rows: dict[str, Sequence[Outcome]], thresholds: Sequence[float]) -> str:
-    """Answer F1 (and share abstained) per abstention threshold, per row."""
-    head = "| Threshold | " + " | ".join(rows) + " |"
+    """Per threshold and row: answer F1, and the share abstained on answerable / unanswerable."""
+
+    def cell(o: Sequence[Outcome], t: float) -> str:
+        wrong, right = abstained_at(o, t, True), abstained_at(o, t, False)
+        return f"{f1_at(o, t):.3f} / {wrong or 0:.0%}" + (f" / {right:.0%}" if right is not None
+                                                          else "")
+
+    head = "| Threshold (F1 / abstained, answerable / abstained, unanswerable) | " + " | ".join(
+        rows) + " |"
     rule = "| ---: |" + " ---: |" * len(rows)
-    body = [
-        f"| {t:.2f} | "
-        + " | ".join(f"{f1_at(o, t):.3f} ({abstained_at(o, t):.0%})" for o in rows.values())
-        + " |"
-        for t in thresholds
-    ]
+    body = [f"| {t:.2f} | " + " | ".join(cell(o, t) for o in rows.values()) + " |"
+            for t in thresholds]
     return "\n".join([head, rule, *body])
 
 

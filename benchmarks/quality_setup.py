@@ -29,7 +29,8 @@ CACHE = BENCH_ROOT / "embeddings.sqlite"
 def corpus_key(docs: Path) -> str:
     """Changes when a file of the corpus is added, removed or rewritten."""
     files = sorted(p for p in docs.rglob("*") if p.is_file())
-    stamp = [(p.relative_to(docs).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    stamp = [(p.relative_to(docs).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+             for p in files]
     return hashlib.sha256(repr((str(docs.resolve()), stamp)).encode()).hexdigest()[:12]
 
 
@@ -56,11 +57,11 @@ def ensure_index(settings: Settings, docs: Path, embedder: SentenceTransformerEm
 
 
 def lore_service(
-    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder, expand: bool
+    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder, reach: int
 ) -> QAService:
     """lore's own QA path; the answerer never abstains so the threshold can be swept offline."""
     service = QAService(settings, open_store(settings), open_registry(settings), embedder,
                         ExtractiveAnswerer(threshold=0.0))
     service.builder = ContextBuilder(service.store, get_tokenizer(settings.embedding_model),
-                                     settings, order=order, expand=expand)
+                                     settings, order=order, reach=reach)
     return service

@@ -1,17 +1,19 @@
-"""Retrieved hits -> Context: threshold, pack, expand, order for reading, report the drops."""
+"""Retrieved hits -> Context: threshold, pack with neighbour windows, order for reading, report
+the drops."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from context.packing import (
+    NEIGHBOUR_REACH,
     NeighbourFetch,
     Packer,
     PackingOrder,
     chunk_tokens,
-    expand,
     ordered,
     pack_hits,
+    windows,
 )
 from context.passages import reading_order
 from context.render import Count
@@ -29,21 +31,27 @@ def assemble(
     min_score: float = 0.0,
     order: PackingOrder = PackingOrder.SCORE,
     dropped: Sequence[Dropped] = (),
+    reach: int = NEIGHBOUR_REACH,
 ) -> Context:
-    """`count` must be the exact tokenizer count; `dropped` carries earlier drops (history)."""
+    """`count` must be the exact tokenizer count; `dropped` carries earlier drops (history).
+
+    With `neighbours`, each hit brings the chunks out to `reach` positions around it.
+    """
     kept = [h for h in hits if h.score >= min_score]
     below = [h for h in hits if h.score < min_score]
-    packer = Packer(budget.context, count)
-    packed, left = pack_hits(packer, ordered(kept, order, count))
+    candidates = kept
     if neighbours is not None:
-        expand(packer, packed, neighbours)
+        candidates = windows(kept, reach, neighbours, (d.chunk.chunk.id for d in duplicates))
+    queue = ordered(candidates, order, count)
+    packer = Packer(budget.context, count)
+    pack_hits(packer, queue)
     passages = tuple(reading_order(packer.passages()))
     placed = {cid for p in passages for cid in p.chunk_ids}
     report = [
         *dropped,
         *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed, count),
         *_drops(below, DropReason.BELOW_THRESHOLD, placed, count),
-        *_drops(left, DropReason.BUDGET, placed, count),
+        *_drops(kept, DropReason.BUDGET, placed, count),
     ]
     tokens = sum(p.tokens for p in passages)
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"

@@ -8,7 +8,7 @@ from functools import partial
 
 from context.assemble import assemble
 from context.budget import plan_budget
-from context.packing import PackingOrder
+from context.packing import NEIGHBOUR_REACH, PackingOrder
 from index.base import IndexStore
 from lore.models import Context, Turn
 from lore.settings import Settings
@@ -31,15 +31,15 @@ class ContextBuilder:
         *,
         min_score: float = 0.0,
         order: PackingOrder = PackingOrder.SCORE,
-        expand: bool = True,
+        reach: int = NEIGHBOUR_REACH,
     ) -> None:
-        """`expand`: add the ±1 neighbours of packed hits while the budget allows."""
+        """`reach`: neighbours on each side of a hit that come with it (0: none)."""
         self.store = store
         self.count = tokenizer.count
         self.total = settings.budget_tokens
         self.min_score = min_score
         self.order = order
-        self.expand = expand
+        self.reach = reach
 
     def build(
         self,
@@ -57,9 +57,10 @@ class ContextBuilder:
             plan.budget,
             self.count,
             duplicates=result.duplicates,
-            neighbours=partial(self.store.neighbours, version) if self.expand else None,
+            neighbours=partial(self.store.neighbours, version) if self.reach else None,
             min_score=self.min_score,
             order=self.order,
             dropped=plan.dropped,
+            reach=self.reach,
         )
         return Prompt(context, plan.history)

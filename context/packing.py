@@ -1,10 +1,12 @@
 """Greedy packing of scored chunks into a token budget, counted on the rendered passages.
 
-Hits are taken in PackingOrder; each goes in whole if the rendered passages still fit.
-The first hit that does not fit whole is trimmed at a sentence boundary to the space left
-and closes the budget; a hit that cannot even be trimmed is skipped and the next is tried.
-While the budget is open, the ±1 neighbours of the packed hits (same section only, so they
-merge) are added whole, best hit first.
+The candidates are the hits and their windows: the chunks of the same document out to `reach`
+positions from a hit, each scored as its hit less NEIGHBOUR_DECAY per position, so the text
+around a clearly best hit comes before a weak hit elsewhere. Candidates are taken in
+PackingOrder; each goes in whole if the rendered passages still fit. The first that does not
+fit whole is trimmed at a sentence boundary to the space left and closes the budget; one that
+cannot even be trimmed is skipped and the next is tried. Adjacent pieces of one section merge
+into one passage.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from context.passages import Piece, build_passages, mergeable
+from context.passages import Piece, build_passages
 from context.render import Count, render_text
 from context.trim import trim_to_fit
 from lore.models import Chunk, Passage, ScoredChunk
 
 NeighbourFetch = Callable[[str, Sequence[int]], Sequence[Chunk]]
+# One chunk either side of a hit: two gain 1.6 points of context recall on the rhdh dev set but
+# spend more of a small budget on one document (docs/tuning.md).
+NEIGHBOUR_REACH = 1
+# The share of its hit's score a neighbour keeps per position away: about one rank of a fused
+# list, so the text next to a clearly best hit comes before a weak hit elsewhere, but not
+# before a close second (docs/tuning.md).
+NEIGHBOUR_DECAY = 0.97
 
 
 class PackingOrder(StrEnum):
@@ -51,9 +60,6 @@ class Packer:
     def total(self) -> int:
         return sum(self.tokens.values())
 
-    def has(self, chunk: Chunk) -> bool:
-        return chunk.position in self.pieces.get(chunk.source, {})
-
     def fits_with(self, piece: Piece) -> int | None:
         """Tokens of the piece's document with the piece added, if within the limit."""
         doc = {**self.pieces.get(piece.chunk.source, {}), piece.chunk.position: piece}
@@ -78,38 +84,58 @@ class Packer:
         return build_passages((p for doc in self.pieces.values() for p in doc.values()), self.count)
 
 
-def pack_hits(
-    packer: Packer, hits: Iterable[ScoredChunk]
-) -> tuple[list[ScoredChunk], list[ScoredChunk]]:
-    """Packs hits in the given order; returns (packed, left out)."""
-    packed: list[ScoredChunk] = []
-    left: list[ScoredChunk] = []
+def pack_hits(packer: Packer, hits: Iterable[ScoredChunk]) -> None:
+    """Packs hits in the given order until a trimmed one closes the budget."""
     for hit in hits:
+        if packer.closed:
+            return
         piece = Piece(hit.chunk, hit.score, hit.chunk.text)
-        fitted = not packer.closed and (packer.add(piece) or packer.add_trimmed(piece))
-        (packed if fitted else left).append(hit)
-    return packed, left
+        if not packer.add(piece):
+            packer.add_trimmed(piece)
 
 
-def expand(packer: Packer, packed: Sequence[ScoredChunk], fetch: NeighbourFetch) -> None:
-    """Adds the ±1 neighbours of `packed` (best first) while they fit whole."""
-    if packer.closed:
-        return
+def windows(
+    hits: Sequence[ScoredChunk], reach: int, fetch: NeighbourFetch, skip: Iterable[str] = (),
+    decay: float = NEIGHBOUR_DECAY,
+) -> list[ScoredChunk]:
+    """The hits and their neighbours out to `reach` positions, each chunk once, best first.
+
+    A neighbour d positions from a hit scores hit.score * decay**d (a chunk near several hits,
+    or itself a hit, takes its best score). `skip` holds chunk ids never to add (copies
+    collapsed by deduplication); a text equal to a better candidate's is left out.
+    """
+    found = _around(hits, reach, fetch)
+    best: dict[str, ScoredChunk] = {}
+    for hit in hits:
+        for d in _offsets(reach):
+            chunk = found.get((hit.chunk.source, hit.chunk.position + d))
+            score = hit.score * decay ** abs(d)
+            if chunk is not None and (chunk.id not in best or score > best[chunk.id].score):
+                best[chunk.id] = hit if d == 0 else ScoredChunk(chunk, score)
+    skipped = set(skip)
+    out: list[ScoredChunk] = []
+    for cand in sorted(best.values(), key=lambda h: -h.score):
+        if not {cand.chunk.id, cand.chunk.content_hash} & skipped:
+            skipped.add(cand.chunk.content_hash)
+            out.append(cand)
+    return out
+
+
+def _around(
+    hits: Sequence[ScoredChunk], reach: int, fetch: NeighbourFetch
+) -> dict[tuple[str, int], Chunk]:
+    """The hits and the chunks out to `reach` positions from them, by (source, position)."""
     wanted: dict[str, set[int]] = {}
-    for hit in packed:
+    for hit in hits:
         p = hit.chunk.position
-        wanted.setdefault(hit.chunk.source, set()).update(q for q in (p - 1, p + 1) if q >= 0)
-    found = {(c.source, c.position): c for s, pos in wanted.items() for c in fetch(s, sorted(pos))}
-    for hit in packed:
-        for q in (hit.chunk.position - 1, hit.chunk.position + 1):
-            _add_neighbour(packer, hit, found.get((hit.chunk.source, q)))
+        wanted.setdefault(hit.chunk.source, set()).update(
+            p + d for d in range(-reach, reach + 1) if d and p + d >= 0)
+    found = {(c.source, c.position): c for s, pos in wanted.items() if pos
+             for c in fetch(s, sorted(pos))}
+    return found | {(h.chunk.source, h.chunk.position): h.chunk for h in hits}
 
 
-def _add_neighbour(packer: Packer, hit: ScoredChunk, chunk: Chunk | None) -> None:
-    if chunk is None or packer.has(chunk):
-        return
-    piece = Piece(chunk, hit.score, chunk.text)
-    this = packer.pieces[hit.chunk.source][hit.chunk.position]
-    pair = (this, piece) if chunk.position > this.chunk.position else (piece, this)
-    if mergeable(*pair):
-        packer.add(piece)
+def _offsets(reach: int) -> list[int]:
+    """0, +1, -1, +2, -2, ...: on equal scores the text after a hit, which usually finishes
+    what it started, comes first."""
+    return [0, *(x for d in range(1, reach + 1) for x in (d, -d))]

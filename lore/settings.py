@@ -55,7 +55,7 @@ class Settings(BaseSettings):
 
     # --- context / answers ---
     budget_tokens: int = 1024
-    min_evidence: float = 0.35
+    min_evidence: float = 0.3  # abstention threshold, swept in docs/tuning.md
 
     # --- evaluation gate on promotion (evaluation/gate.py) ---
     eval_set: Path | None = None  # None: promotion is not gated

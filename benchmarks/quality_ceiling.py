@@ -1,0 +1,54 @@
+"""How much context recall any row could reach: the reference context itself, cut to the budget.
+
+The budget a row gets for passages (the same plan as every row) is smaller than most reference
+contexts, so even a retriever that found exactly the reference text could place only a window
+of it. The best such window, slid along the reference in STEP-token steps, bounds every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quality_rows import budget_for
+from quality_score import HIT_RECALL
+
+from context.render import Count
+from evaluation import EvalItem, context_recall, mean
+from lore.tokenizer import Tokenizer
+
+# Fine enough that a finer slide moves the mean by well under a point; coarse enough to be quick.
+STEP = 16
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    fits: float  # mean share of a reference context's tokens the passage budget can hold
+    recall: float  # mean context recall of the best window of the reference itself
+    hit: float  # share of questions whose best window reaches HIT_RECALL
+
+
+def best_window(contexts: Sequence[str], limit: int, tokenizer: Tokenizer) -> float:
+    text = " ".join(contexts)
+    spans = tokenizer.offsets(text)
+    if len(spans) <= limit:
+        return context_recall(contexts, text) or 0.0
+    last = len(spans) - limit
+    return max(
+        context_recall(contexts, text[spans[i][0] : spans[i + limit - 1][1]]) or 0.0
+        for i in [*range(0, last, STEP), last]
+    )
+
+
+def ceiling(items: Sequence[EvalItem], total: int, tokenizer: Tokenizer) -> Ceiling:
+    count: Count = tokenizer.count
+    measured = [it for it in items if it.reference_contexts]
+    limits = [budget_for(it.question, total, count).context for it in measured]
+    sizes = [count(" ".join(it.reference_contexts)) for it in measured]
+    best = [best_window(it.reference_contexts, n, tokenizer) for it, n in zip(measured, limits,
+                                                                              strict=True)]
+    return Ceiling(
+        fits=mean(min(1.0, n / size) for n, size in zip(limits, sizes, strict=True)) or 0.0,
+        recall=mean(best) or 0.0,
+        hit=mean(float(b >= HIT_RECALL) for b in best) or 0.0,
+    )
