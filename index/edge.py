@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -15,23 +13,20 @@ import qdrant_edge as qe
 from index.base import DENSE, SPARSE
 from index.edge_filter import edge_filter
 from index.payload import (
+    BATCH,
     FLOAT_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
+    PAGE,
+    check_ids,
+    check_version,
     conditions,
     from_payload,
     neighbour_conditions,
     to_payload,
 )
-from lore.errors import BadInput, Conflict, NotFound
+from lore.errors import Conflict, NotFound
 from lore.models import Chunk, Filters, Hit, SparseVector
-
-# Points per upsert call: ~0.5 MB of 384-d vectors plus payload, a good pace without big spikes.
-BATCH = 256
-# Points per scroll page in `scan`: the same trade-off on the way out.
-PAGE = 256
-# A version names a directory: no separators, no leading dot.
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 _INDEXES = (
     [(f, qe.PayloadSchemaType.Keyword) for f in KEYWORD_FIELDS]
@@ -68,9 +63,7 @@ class EdgeStore:
         self._lock = threading.Lock()
 
     def _path(self, version: str) -> Path:
-        if not _VERSION.fullmatch(version):
-            raise BadInput(f"invalid version name {version!r}")
-        return self.root / version
+        return self.root / check_version(version)
 
     def _shard(self, version: str) -> qe.EdgeShard:
         with self._lock:
@@ -141,11 +134,7 @@ class EdgeStore:
 
     def get(self, version: str, ids: Sequence[str]) -> list[Chunk]:
         """The chunks found, in the order asked; unknown ids are skipped."""
-        for point_id in ids:
-            try:
-                uuid.UUID(point_id)
-            except ValueError:
-                raise BadInput(f"chunk id {point_id!r} is not a UUID") from None
+        check_ids(ids)
         records = self._shard(version).retrieve(list(ids), True, False) if ids else []
         found = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
         return [found[i] for i in ids if i in found]

@@ -6,9 +6,13 @@ Edge and a Qdrant server filter inside the vector search instead of after it.
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lore.errors import BadInput
 from lore.models import Chunk, Filters
 
 # Payload fields that carry a payload index, with the index kind (see edge.py / other backends).
@@ -106,3 +110,26 @@ def conditions(filters: Filters | None) -> list[Condition]:
 
 def neighbour_conditions(source: str, positions: list[int]) -> list[Condition]:
     return [OneOf("source", (source,)), OneOf("position", tuple(positions))]
+
+
+# Points per write and per scroll page, for both backends: ~0.5 MB of 384-d vectors plus
+# payload per call, a good pace without memory spikes (and far below a server's request limit).
+BATCH = 256
+PAGE = 256
+# A version names a directory or a collection: no separators, no leading dot.
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def check_version(version: str) -> str:
+    if not VERSION_NAME.fullmatch(version):
+        raise BadInput(f"invalid version name {version!r}")
+    return version
+
+
+def check_ids(ids: Sequence[str]) -> None:
+    """Chunk ids are UUIDs; anything else is the caller's mistake, not an engine error."""
+    for point_id in ids:
+        try:
+            uuid.UUID(point_id)
+        except ValueError:
+            raise BadInput(f"chunk id {point_id!r} is not a UUID") from None

@@ -7,9 +7,7 @@ alias agree with the registry. The same code runs on qdrant-client's local mode
 
 from __future__ import annotations
 
-import re
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -19,9 +17,13 @@ from qdrant_client.http.exceptions import UnexpectedResponse
 
 from index.base import DENSE, SPARSE
 from index.payload import (
+    BATCH,
     FLOAT_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
+    PAGE,
+    check_ids,
+    check_version,
     conditions,
     from_payload,
     neighbour_conditions,
@@ -31,17 +33,10 @@ from index.qdrant_filter import qdrant_filter
 from lore.errors import BadInput, Conflict, IndexBuildError, NotFound
 from lore.models import Chunk, Filters, Hit, SparseVector
 
-# Points per upsert request: ~0.5 MB of 384-d vectors plus payload, well under the server's
-# 32 MB request limit, few enough round trips.
-BATCH = 256
-# Points per scroll page in `scan`: the same trade-off on the way out.
-PAGE = 256
 # `finish` waits for the server's optimisers (HNSW build) this long at most, polling this often:
 # a million chunks index in minutes; an hour means the cluster is stuck, not busy.
 OPTIMISE_TIMEOUT_S = 3600.0
 POLL_S = 0.5
-# A version is part of a collection name: letters, digits, `_.-`, no separators.
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 # Names the store and the registry use next to the version collections.
 RESERVED = frozenset({"active", "registry"})
 
@@ -60,14 +55,6 @@ def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> models.Poin
     return models.PointStruct(id=chunk.id, vector=vectors, payload=to_payload(chunk))
 
 
-def _check_ids(ids: Sequence[str]) -> None:
-    for point_id in ids:
-        try:
-            uuid.UUID(point_id)
-        except ValueError:
-            raise BadInput(f"chunk id {point_id!r} is not a UUID") from None
-
-
 class QdrantServerStore:
     """Borrows `client`: `close` leaves it open for the registry sharing it; its maker closes
     it. The client holds no per-version state, so `release` has nothing to do."""
@@ -78,8 +65,8 @@ class QdrantServerStore:
         self.alias = f"{prefix}_active"
 
     def collection(self, version: str) -> str:
-        if not _VERSION.fullmatch(version) or version in RESERVED:
-            raise BadInput(f"invalid version name {version!r}")
+        if check_version(version) in RESERVED:
+            raise BadInput(f"invalid version name {version!r}: {version} is reserved")
         return f"{self.prefix}_{version}"
 
     @contextmanager
@@ -177,7 +164,7 @@ class QdrantServerStore:
 
     def get(self, version: str, ids: Sequence[str]) -> list[Chunk]:
         """The chunks found, in the order asked; unknown ids are skipped."""
-        _check_ids(ids)
+        check_ids(ids)
         with self._existing(version) as name:
             records = self.client.retrieve(name, list(ids), with_payload=True) if ids else []
         found = {str(r.id): from_payload(r.id, r.payload or {}) for r in records}
