@@ -58,14 +58,27 @@ def sample_index(tmp_path_factory, embedder):
 
 
 @pytest.fixture(scope="session")
-def sample_service(sample_index, embedder):
-    """A QAService over the shared sample index (real store, model and answerer)."""
+def service_for(embedder):
+    """QAServices over private homes (real store, model and answerer), closed at the end."""
     from answer.extractive import ExtractiveAnswerer
     from lore.qa import QAService
     from lore.wiring import open_registry, open_store
 
+    made = []
+
+    def make(settings):
+        service = QAService(settings, open_store(settings), open_registry(settings), embedder,
+                            ExtractiveAnswerer(threshold=settings.min_evidence))
+        made.append(service)
+        return service
+
+    yield make
+    for service in made:
+        service.close()
+
+
+@pytest.fixture(scope="session")
+def sample_service(sample_index, service_for):
+    """A QAService over the shared sample index."""
     settings, _ = sample_index
-    service = QAService(settings, open_store(settings), open_registry(settings), embedder,
-                        ExtractiveAnswerer(threshold=settings.min_evidence))
-    yield service
-    service.close()
+    return service_for(settings)

@@ -13,13 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from answer.extractive import ExtractiveAnswerer
 from api.app import create_app
 from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
 from ingestion.report import RunReport
 from ingestion.trust import TrustConfig
-from lore.qa import QAService
 from lore.settings import Settings
 from lore.wiring import open_registry, open_store
 
@@ -33,22 +31,6 @@ def client(sample_index, sample_service) -> Iterator[TestClient]:
     settings, _ = sample_index
     with TestClient(create_app(settings, sample_service)) as c:
         yield c
-
-
-@pytest.fixture(scope="session")
-def service_for(embedder) -> Iterator[Callable[[Settings], QAService]]:
-    """QAServices on private homes, sharing the session's model; closed at the end."""
-    made: list[QAService] = []
-
-    def make(settings: Settings) -> QAService:
-        service = QAService(settings, open_store(settings), open_registry(settings), embedder,
-                            ExtractiveAnswerer(threshold=settings.min_evidence))
-        made.append(service)
-        return service
-
-    yield make
-    for service in made:
-        service.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,10 @@ from typing import Any
 
 import pytest
 
-from answer.extractive import ExtractiveAnswerer
 from index.base import VersionRegistry
 from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
 from ingestion.trust import TrustConfig
-from lore.qa import QAService
 from lore.settings import Settings
 from lore.wiring import open_registry, open_store
 
@@ -86,19 +84,3 @@ def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
     for ingestor in made:
         ingestor.store.close()
         ingestor.cache.close()
-
-
-@pytest.fixture
-def qa_for(embedder) -> Iterator[Callable[[Settings], QAService]]:
-    """A QAService (real store, model and answerer) over a home, as `lore ask` would open it."""
-    opened: list[QAService] = []
-
-    def make(settings: Settings) -> QAService:
-        service = QAService(settings, open_store(settings), open_registry(settings), embedder,
-                            ExtractiveAnswerer(threshold=settings.min_evidence))
-        opened.append(service)
-        return service
-
-    yield make
-    for service in opened:
-        service.close()

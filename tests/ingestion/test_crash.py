@@ -47,7 +47,7 @@ def wait_for_line(child: subprocess.Popen[str]) -> str:
     return child.stdout.readline().strip()
 
 
-def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, qa_for, embedder):
+def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, service_for, embedder):
     ingestor = make_ingestor()
     home = ingestor.settings.home
     v1 = ingestor.run(corpus, promote=True).version
@@ -64,7 +64,7 @@ def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, qa_for, emb
     finally:
         child.kill()  # SIGKILL: no handler runs, nothing is cleaned up
         child.wait()
-    answer = qa_for(ingestor.settings).ask("How many days of annual leave do employees get?")
+    answer = service_for(ingestor.settings).ask("How many days of annual leave do employees get?")
     assert answer.version == v1 and "28 days" in answer.answer.text
     assert ingestor.registry.get(building.id).status is VersionStatus.BUILDING
     settings = Settings(home=home)

@@ -118,7 +118,7 @@ class Interrupt:
             raise KeyboardInterrupt
 
 
-def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, qa_for):
+def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, service_for):
     ingestor = make_ingestor()
     v1 = ingestor.run(corpus, promote=True).version
     (corpus / "ops" / "oncall.txt").write_text("On-call\n\nPages are acknowledged in 5 minutes.\n")
@@ -128,7 +128,7 @@ def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, qa
     assert broken.status is VersionStatus.FAILED
     assert str(broken.error).startswith("KeyboardInterrupt")
     assert not (ingestor.settings.home / "index" / broken.id).exists()
-    answer = qa_for(ingestor.settings).ask("How many days of annual leave do employees get?")
+    answer = service_for(ingestor.settings).ask("How many days of annual leave do employees get?")
     assert answer.version == v1 and "28 days" in answer.answer.text
 
 
