@@ -30,10 +30,6 @@ class Tokenizer:
     def count(self, text: str) -> int:
         return self._count(text) if text else 0
 
-    def count_many(self, texts: list[str]) -> list[int]:
-        encs = self._tok.encode_batch(texts, add_special_tokens=False)
-        return [len(e.ids) for e in encs]
-
     def offsets(self, text: str) -> list[tuple[int, int]]:
         """Character span of each token, for cutting text at a token count."""
         return list(self._tok.encode(text, add_special_tokens=False).offsets)
