@@ -42,10 +42,12 @@ class ActiveVersion:
     def __init__(
         self, registry: VersionRegistry, interval: float,
         warm: Callable[[str], Any] = lambda v: None,
+        release: Callable[[str], Any] = lambda v: None,
     ) -> None:
         self._registry = registry
         self._interval = interval
         self._warm = warm  # open a version's index before it takes traffic
+        self._release = release  # let go of one that no longer does (in-flight ones finish)
         self._lock = threading.Lock()
         self._checked = float("-inf")  # the first call always reads the registry
         self._stamp: str | None = None
@@ -88,7 +90,12 @@ class ActiveVersion:
             for version in (active.id if active else None, canary[0] if canary else None):
                 if version is not None and not self._warmed(version):
                     return  # keep serving what works; the next poll tries again
+            before = self._serving
             self._serving = Serving(
                 active.id if active else None, *(canary if canary else (None, 0))
             )
             self._stamp = stamp
+            serving = {self._serving.stable, self._serving.canary}
+            for version in (before.stable, before.canary):
+                if version is not None and version not in serving:
+                    self._release(version)

@@ -58,7 +58,9 @@ class QAService:
         self.builder = ContextBuilder(store, get_tokenizer(settings.embedding_model), settings)
         self.generator = generator
         self.stats = stats or ServingStats(settings.home / "stats.sqlite")
-        self.active = ActiveVersion(registry, settings.reload_seconds, warm=store.count)
+        self.active = ActiveVersion(
+            registry, settings.reload_seconds, warm=store.count, release=store.release
+        )
         self.not_ready_hint = NO_ACTIVE
 
     @classmethod

@@ -71,3 +71,17 @@ def test_a_version_that_cannot_be_opened_does_not_replace_the_working_one(tmp_pa
     assert active.current() == "v1"
     registry.promote(broken)
     assert active.current() == "v1"  # still serving the one that opens
+
+
+def test_versions_no_longer_served_are_released(tmp_path):
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    released: list[str] = []
+    active = ActiveVersion(registry, interval=0.0, release=released.append)
+    assert active.current() == "v1" and released == []
+    registry.start_canary(ready(registry), 10)
+    active.refresh()
+    assert released == []  # v1 still stable, v2 now canary: both serve
+    registry.promote("v2")
+    active.refresh()
+    assert released == ["v1"]
