@@ -47,7 +47,7 @@ from ingestion.cache import EmbeddingCache
 from lore.qa import QAService
 from lore.settings import Settings
 from lore.tokenizer import get_tokenizer
-from lore.wiring import load_embedder
+from lore.wiring import load_embedder, load_query_embedder
 from retrieval.rerank import RerankWeights
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,9 @@ class Run:
         self.count = get_tokenizer(self.settings.embedding_model).count
         self.store = EdgeStore(args.home / "index")
         self.registry = Registry(args.home)
-        self.service = QAService(self.settings, self.store, self.registry, self.embedder,
+        # The service embeds questions as `lore serve` does (Settings.query_encoder).
+        self.service = QAService(self.settings, self.store, self.registry,
+                                 load_query_embedder(self.settings),
                                  ExtractiveAnswerer(threshold=self.settings.min_evidence))
         rows = [json.loads(line) for line in (args.data / "qa-dev.jsonl").open()]
         self.questions = [r["question"] for r in rows][: WARM_UP + args.queries]

@@ -10,7 +10,6 @@ from context.packing import (
     NeighbourFetch,
     Packer,
     PackingOrder,
-    chunk_tokens,
     ordered,
     pack_hits,
     windows,
@@ -49,20 +48,20 @@ def assemble(
     placed = {cid for p in passages for cid in p.chunk_ids}
     report = [
         *dropped,
-        *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed, count),
-        *_drops(below, DropReason.BELOW_THRESHOLD, placed, count),
-        *_drops(kept, DropReason.BUDGET, placed, count),
+        *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed),
+        *_drops(below, DropReason.BELOW_THRESHOLD, placed),
+        *_drops(kept, DropReason.BUDGET, placed),
     ]
     tokens = sum(p.tokens for p in passages)
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"
     return Context(passages=passages, tokens=tokens, budget=budget, dropped=tuple(report))
 
 
-def _drops(
-    hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str], count: Count
-) -> list[Dropped]:
+def _drops(hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str]) -> list[Dropped]:
+    """Each with the chunk's own size as stored at ingestion: rendering the ~80 copies a query
+    collapses on a corpus of copies, only to count them, was a third of assembly."""
     return [
-        Dropped(h.chunk.id, h.chunk.source, reason, chunk_tokens(h.chunk, count), h.score)
+        Dropped(h.chunk.id, h.chunk.source, reason, h.chunk.tokens, h.score)
         for h in hits
         if h.chunk.id not in placed
     ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from context.passages import Piece, build_passages
-from context.render import Count, render_text
+from context.render import Count, header, text_tokens
 from context.trim import trim_to_fit
 from lore.models import Chunk, Passage, ScoredChunk
 
@@ -37,7 +37,8 @@ class PackingOrder(StrEnum):
 
 def chunk_tokens(chunk: Chunk, count: Count) -> int:
     """Tokens of the chunk rendered alone as a passage."""
-    return count(render_text(chunk.source, chunk.title, chunk.breadcrumbs, chunk.page, chunk.text))
+    head = header(chunk.source, chunk.title, chunk.breadcrumbs, chunk.page)
+    return count(head) + text_tokens(chunk, chunk.text, count)
 
 
 def ordered(hits: Sequence[ScoredChunk], order: PackingOrder, count: Count) -> list[ScoredChunk]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from context.render import Count, render_text
+from context.render import Count, header, text_tokens
 from lore.models import Chunk, Passage
 
 
@@ -36,10 +36,11 @@ def mergeable(prev: Piece, nxt: Piece) -> bool:
     )
 
 
-def join(text: str, nxt: Piece) -> str:
+def fresh(text: str, nxt: Piece) -> str:
+    """What `nxt` adds after `text`: its text less the overlap it repeats ("" if nothing)."""
     repeated = nxt.text[: nxt.chunk.overlap]
-    fresh = nxt.text[nxt.chunk.overlap :] if text.endswith(repeated.rstrip()) else nxt.text
-    return f"{text}\n{fresh.lstrip()}" if fresh.strip() else text
+    rest = nxt.text[nxt.chunk.overlap :] if text.endswith(repeated.rstrip()) else nxt.text
+    return rest.lstrip() if rest.strip() else ""
 
 
 def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
@@ -56,13 +57,15 @@ def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
 def to_passage(run: Sequence[Piece], count: Count) -> Passage:
     first = run[0].chunk
     text = run[0].text
+    tokens = text_tokens(first, text, count)  # the "\n" joins add none: see context/render.py
     starts = [0]
     for piece in run[1:]:
-        joined = join(text, piece)
+        added = fresh(text, piece)
         # The chunk starts after the "\n" join; if it added nothing it shares the last start.
-        starts.append(len(text) + 1 if len(joined) > len(text) else starts[-1])
-        text = joined
-    rendered = render_text(first.source, first.title, first.breadcrumbs, first.page, text)
+        starts.append(len(text) + 1 if added else starts[-1])
+        if added:
+            text = f"{text}\n{added}"
+            tokens += text_tokens(piece.chunk, added, count)
     return Passage(
         source=first.source,
         title=first.title,
@@ -71,7 +74,7 @@ def to_passage(run: Sequence[Piece], count: Count) -> Passage:
         chunk_ids=tuple(p.chunk.id for p in run),
         text=text,
         score=max(p.score for p in run),
-        tokens=count(rendered),
+        tokens=count(header(first.source, first.title, first.breadcrumbs, first.page)) + tokens,
         position=first.position,
         chunk_starts=tuple(starts),
     )

@@ -10,15 +10,19 @@ import numpy as np
 from lore.tokenizer import get_tokenizer
 
 
+def model_id_of(model_path: str) -> str:
+    """Packaged models sit in a generic "model" folder; the parent names them."""
+    norm = os.path.normpath(model_path)
+    return "/".join(norm.split(os.sep)[-2:])
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, model_path: str, batch_size: int = 32) -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # a weight-loading bar per process is noise in CLI output
-        norm = os.path.normpath(model_path)
-        # Packaged models sit in a generic "model" folder; the parent names them.
-        self.model_id = "/".join(norm.split(os.sep)[-2:])
+        self.model_id = model_id_of(model_path)
         self._model = SentenceTransformer(model_path, device="cpu")
         dim = self._model.get_embedding_dimension()
         if dim is None:

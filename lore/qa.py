@@ -65,11 +65,11 @@ class QAService:
 
     @classmethod
     def load(cls, settings: Settings) -> QAService:
-        from lore.wiring import load_embedder, open_registry, open_store
+        from lore.wiring import load_query_embedder, open_registry, open_store
 
         answerer = ExtractiveAnswerer(threshold=settings.min_evidence)
         return cls(
-            settings, open_store(settings), open_registry(settings), load_embedder(settings),
+            settings, open_store(settings), open_registry(settings), load_query_embedder(settings),
             answerer,
         )
 

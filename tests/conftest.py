@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Every service the suite starts (in process or `lore serve` subprocesses, each with its own
+# home) shares one ONNX export of the query encoder instead of exporting it per home (~10 s).
+os.environ.setdefault("LORE_ONNX_CACHE", tempfile.mkdtemp(prefix="lore-onnx-"))
 
 from lore.settings import default_model_path
 from lore.tokenizer import Tokenizer, get_tokenizer

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import pytest
 
 from lore.models import Chunk, ScoredChunk
+from lore.settings import default_model_path
+from lore.tokenizer import get_tokenizer
 
 # Each document: consecutive chunks of one section, a few sentences each.
 DOCS: dict[str, tuple[str, ...]] = {
@@ -45,7 +48,11 @@ def _chunk(source: str, position: int, text: str, **extra: object) -> Chunk:
         breadcrumbs=(source.split("/")[0].upper(),), page=None, position=position,
         content_hash=hashlib.sha256(text.encode()).hexdigest(), doc_hash=source, mtime=0.0,
     )
-    return Chunk(**{**fields, **extra})
+    chunk = Chunk(**{**fields, **extra})
+    if "tokens" in extra:
+        return chunk
+    # As ingestion stores it (ingestion/chunker.py): the word pieces of what the model embeds.
+    return replace(chunk, tokens=get_tokenizer(default_model_path()).count(chunk.embed_text))
 
 
 @pytest.fixture

@@ -130,11 +130,11 @@ def test_dropped_report(chunks: dict[str, Chunk], scored: Scored, tokenizer: Tok
     assert ctx.dropped == (
         turn,
         Dropped(copy.chunk.id, copy.chunk.source, DropReason.DUPLICATE,
-                chunk_tokens(copy.chunk, tokenizer.count), 0.8),
+                copy.chunk.tokens, 0.8),
         Dropped("hr/leave.md#0", "hr/leave.md", DropReason.BELOW_THRESHOLD,
-                chunk_tokens(chunks["hr/leave.md#0"], tokenizer.count), 0.1),
+                chunks["hr/leave.md#0"].tokens, 0.1),
         Dropped("ops/deploy.md#1", "ops/deploy.md", DropReason.BUDGET,
-                chunk_tokens(chunks["ops/deploy.md#1"], tokenizer.count), 0.6),
+                chunks["ops/deploy.md#1"].tokens, 0.6),
     )
 
 

@@ -1,0 +1,54 @@
+"""The onnxruntime query encoder against the sentence-transformers model it is exported from."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingestion import onnx_embedder
+from ingestion.onnx_embedder import OnnxEmbedder, export_key
+
+TEXTS = [
+    "How do I enable the Bulk Import plugin?",
+    "and on EKS?",
+    "word " * 600,  # longer than the model reads: both must truncate the same way
+    "Ünïcödé accents, CJK 日本語 and punctuation!?",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx(tmp_path_factory, model_path: str) -> OnnxEmbedder:
+    return OnnxEmbedder(model_path, tmp_path_factory.mktemp("onnx"))
+
+
+def test_vectors_equal_sentence_transformers(onnx: OnnxEmbedder, embedder) -> None:
+    expected = embedder.embed(TEXTS)
+    one_by_one = np.stack([onnx.embed([t])[0] for t in TEXTS])
+    batched = onnx.embed(TEXTS)  # padded to the longest text
+    for got in (one_by_one, batched):
+        assert got.shape == expected.shape and got.dtype == np.float32
+        assert (got * expected).sum(axis=1).min() > 0.9999
+        assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    assert (onnx.model_id, onnx.dim, onnx.max_tokens) == (
+        embedder.model_id, embedder.dim, embedder.max_tokens)
+    assert onnx.embed([]).shape == (0, embedder.dim)
+
+
+def test_the_export_is_reused(onnx: OnnxEmbedder, model_path: str, monkeypatch) -> None:
+    cache = onnx.path.parent
+    monkeypatch.setattr(onnx_embedder, "export", lambda *_: pytest.fail("exported twice"))
+    again = OnnxEmbedder(model_path, cache)
+    assert np.allclose(again.embed(TEXTS[:1]), onnx.embed(TEXTS[:1]))
+    assert [p.suffix for p in cache.iterdir()] == [".onnx"]  # no temporary file left behind
+
+
+def test_the_export_key_follows_the_model_files(tmp_path: Path, model_path: str) -> None:
+    copy = tmp_path / "model"
+    shutil.copytree(model_path, copy)
+    before = export_key(str(copy))
+    assert export_key(str(copy)) == before
+    (copy / "config.json").write_text((copy / "config.json").read_text() + "\n")
+    assert export_key(str(copy)) != before
