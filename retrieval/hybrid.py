@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -21,9 +20,6 @@ from retrieval.filters import apply_glob, candidate_limit
 from retrieval.fusion import FusionMethod
 from retrieval.rerank import RerankWeights, fused_scores, rerank
 from retrieval.rewrite import standalone_query
-
-# One BM25 query per request in flight; a few workers cover the API's concurrent requests.
-_BM25_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lore-bm25")
 
 
 @dataclass(frozen=True)
@@ -64,13 +60,14 @@ class HybridRetriever:
             raise BadInput(f"top_k must be at least 1, got {k}")
         text = standalone_query(query, history)
         timings: dict[str, float] = {}
-        # BM25 needs no query vector: it runs on the other core while the model encodes.
-        sparse_job = _BM25_POOL.submit(self._timed_sparse, version, text, filters)
+        # One after the other: BM25 in a worker thread beside the encoder saved nothing on 2
+        # busy cores and cost 5 ms p50 in GIL hand-offs (docs/benchmarks.md, "Query latency").
         with _timed(timings, "embed"):
             vector = self.embedder.embed([text])[0]
         with _timed(timings, "dense"):
             dense = self._dense(version, vector, filters)
-        sparse, timings["sparse"] = sparse_job.result()
+        with _timed(timings, "sparse"):
+            sparse = self._sparse(version, text, filters)
         with _timed(timings, "fuse"):
             fused = fused_scores(dense, sparse, self.weights)
         with _timed(timings, "rerank"):
@@ -84,13 +81,6 @@ class HybridRetriever:
         limit = candidate_limit(self.settings.dense_k, filters)
         hits = self.store.search_dense(version, vector, limit, filters)
         return apply_glob(hits, filters)[: self.settings.dense_k]
-
-    def _timed_sparse(
-        self, version: str, text: str, filters: Filters | None
-    ) -> tuple[list[Hit], float]:
-        start = time.perf_counter()
-        hits = self._sparse(version, text, filters)
-        return hits, (time.perf_counter() - start) * 1000
 
     def _sparse(self, version: str, text: str, filters: Filters | None) -> list[Hit]:
         tokens = tokenize(text)
