@@ -40,7 +40,9 @@ def role_of(settings: Settings, key: str | None) -> Role:
     raise Unauthenticated("unknown API key")
 
 
-def api_key(
+# The dependencies below are `async` because they never block: FastAPI runs a sync dependency
+# in its thread pool, one hand-off each per request.
+async def api_key(
     authorization: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> str | None:
@@ -49,17 +51,19 @@ def api_key(
     return x_api_key
 
 
-def require_reader(settings: SettingsDep, key: Annotated[str | None, Depends(api_key)]) -> Role:
+KeyDep = Annotated[str | None, Depends(api_key)]
+
+
+async def require_reader(settings: SettingsDep, key: KeyDep) -> Role:
     return role_of(settings, key)
 
 
-def require_admin(settings: SettingsDep, key: Annotated[str | None, Depends(api_key)]) -> Role:
+async def require_admin(settings: SettingsDep, key: KeyDep) -> Role:
     role = role_of(settings, key)
     if role is not Role.ADMIN:
         raise Forbidden("this route needs an admin API key")
     return role
 
 
-KeyDep = Annotated[str | None, Depends(api_key)]
 ReaderDep = Annotated[Role, Depends(require_reader)]
 AdminDep = Annotated[Role, Depends(require_admin)]

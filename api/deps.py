@@ -12,7 +12,7 @@ from lore.settings import Settings, get_settings
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_service(request: Request) -> QAService:
+async def get_service(request: Request) -> QAService:  # async: no thread-pool hand-off
     return request.app.state.service
 
 

@@ -111,6 +111,7 @@ class Run:
         built = f"built in {build_s:.0f} s" if build_s else "reused from --home"
         self.notes.append(f"{label(n)}: Edge version {version} ({n} chunks) {built}")
         q, warm = self.questions[WARM_UP:], self.questions[:WARM_UP]
+        self.store.warm(version)  # as `lore serve` does before a version takes traffic
         stage_samples(self.service, version, warm)
         self.stages[n] = stage_samples(self.service, version, q)
         self.search[n] = search_samples(self.service, version, q)

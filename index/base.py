@@ -51,6 +51,11 @@ class IndexStore(Protocol):
 
     def count(self, version: str) -> int: ...
 
+    def warm(self, version: str) -> int:
+        """Open the version and bring its data into memory before it takes traffic; returns
+        its point count. NotFound for an unknown version."""
+        ...
+
     def exists(self, version: str) -> bool: ...
 
     def release(self, version: str) -> None:

@@ -28,6 +28,8 @@ from index.payload import (
 from lore.errors import Conflict, NotFound
 from lore.models import Chunk, Filters, Hit, SparseVector
 
+_READ_BLOCK = 1 << 20  # warm(): large sequential reads, a bounded buffer
+
 _INDEXES = (
     [(f, qe.PayloadSchemaType.Keyword) for f in KEYWORD_FIELDS]
     + [(f, qe.PayloadSchemaType.Integer) for f in INTEGER_FIELDS]
@@ -171,6 +173,18 @@ class EdgeStore:
 
     def count(self, version: str) -> int:
         return self._shard(version).count(qe.CountRequest(exact=True))
+
+    def warm(self, version: str) -> int:
+        """Reads the shard's files once, so the page cache holds them: payloads are mmap'd and
+        the first queries to touch them paid page faults (payload fetch p50 3 -> 1 ms at 100k
+        chunks; reading 470 MB took 0.6 s)."""
+        count = self.count(version)
+        for path in sorted(self._path(version).rglob("*")):
+            if path.is_file():
+                with path.open("rb") as f:
+                    while f.read(_READ_BLOCK):
+                        pass
+        return count
 
     def exists(self, version: str) -> bool:
         return self._path(version).is_dir()

@@ -54,8 +54,14 @@ class ActiveVersion:
         self._serving = Serving()
 
     def serving(self) -> Serving:
-        if time.monotonic() - self._checked >= self._interval:
-            self.refresh()
+        due = time.monotonic() - self._checked >= self._interval
+        # One request polls (and warms a new version, which can take a second on a large
+        # index); the requests meanwhile go on with the version being served, never queue.
+        if due and self._lock.acquire(blocking=False):
+            try:
+                self._refresh()
+            finally:
+                self._lock.release()
         return self._serving
 
     def current(self, key: str | None = None) -> str:
@@ -82,20 +88,21 @@ class ActiveVersion:
 
     def refresh(self) -> None:
         with self._lock:
-            self._checked = time.monotonic()
-            stamp = self._registry.stamp()
-            if stamp == self._stamp:
-                return
-            active, canary = self._registry.active(), self._registry.canary()
-            for version in (active.id if active else None, canary[0] if canary else None):
-                if version is not None and not self._warmed(version):
-                    return  # keep serving what works; the next poll tries again
-            before = self._serving
-            self._serving = Serving(
-                active.id if active else None, *(canary if canary else (None, 0))
-            )
-            self._stamp = stamp
-            serving = {self._serving.stable, self._serving.canary}
-            for version in (before.stable, before.canary):
-                if version is not None and version not in serving:
-                    self._release(version)
+            self._refresh()
+
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        stamp = self._registry.stamp()
+        if stamp == self._stamp:
+            return
+        active, canary = self._registry.active(), self._registry.canary()
+        for version in (active.id if active else None, canary[0] if canary else None):
+            if version is not None and not self._warmed(version):
+                return  # keep serving what works; the next poll tries again
+        before = self._serving
+        self._serving = Serving(active.id if active else None, *(canary if canary else (None, 0)))
+        self._stamp = stamp
+        serving = {self._serving.stable, self._serving.canary}
+        for version in (before.stable, before.canary):
+            if version is not None and version not in serving:
+                self._release(version)

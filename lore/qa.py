@@ -59,7 +59,7 @@ class QAService:
         self.generator = generator
         self.stats = stats or ServingStats(settings.home / "stats.sqlite")
         self.active = ActiveVersion(
-            registry, settings.reload_seconds, warm=store.count, release=store.release
+            registry, settings.reload_seconds, warm=store.warm, release=store.release
         )
         self.not_ready_hint = NO_ACTIVE
 

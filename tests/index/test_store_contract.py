@@ -140,6 +140,13 @@ class TestIndexStore:
     def test_unknown_version_is_not_found(self, store) -> None:
         with pytest.raises(NotFound):
             store.count("v9")
+        with pytest.raises(NotFound):
+            store.warm("v9")
+
+    def test_warm_counts_and_leaves_the_version_as_it_was(self, fresh) -> None:
+        fresh.store.release("v1")
+        assert fresh.store.warm("v1") == len(fresh.chunks)
+        assert fresh.store.get("v1", [fresh.chunks[0].id]) == [fresh.chunks[0]]
 
     def test_versions_are_independent(self, fresh) -> None:
         fresh.store.create("v2", fresh.dense.shape[1])

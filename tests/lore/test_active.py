@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 import pytest
@@ -85,3 +86,25 @@ def test_versions_no_longer_served_are_released(tmp_path):
     registry.promote("v2")
     active.refresh()
     assert released == ["v1"]
+
+
+def test_requests_do_not_wait_while_a_new_version_warms(tmp_path):
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    warming, release = threading.Event(), threading.Event()
+
+    def slow_warm(version: str) -> None:
+        if version == "v2":
+            warming.set()
+            release.wait(10)
+
+    active = ActiveVersion(registry, interval=0.0, warm=slow_warm)
+    assert active.current() == "v1"
+    registry.promote(ready(registry))
+    poller = threading.Thread(target=active.current)
+    poller.start()
+    assert warming.wait(10)
+    assert active.current() == "v1"  # answered at once, from the version being served
+    release.set()
+    poller.join(10)
+    assert active.current() == "v2"
