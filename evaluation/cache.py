@@ -1,7 +1,7 @@
 """Eval summaries cached on the version record, so a baseline is not re-run on every promote.
 
-A version is immutable, so its numbers change only with the eval set, the budget or the
-query-time settings; all three are in the key. The record's `eval` field holds
+A version is immutable, so its numbers change only with the eval set, the budget, the
+query-time settings or the query-time code; all four are in the key. The record's `eval` field holds
 {"runs": {key: summary}, "gate": last gate result}; each writer keeps the other part.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,11 @@ from lore.settings import Settings
 # Settings read at question time: changing any of them can move every metric.
 QUERY_SETTINGS = (
     "dense_k", "sparse_k", "rrf_k", "dense_weight", "sparse_weight", "trust_weight",
-    "freshness_half_life_days", "top_k", "min_evidence",
+    "freshness_half_life_days", "top_k", "min_evidence", "query_encoder",
 )
+# The code between a question and its answer: a change to any of it can move every metric.
+QUERY_CODE = ("retrieval", "context", "answer", "lore/qa.py")
+ROOT = Path(__file__).resolve().parents[1]
 # Runs kept per version: enough for a few budgets or sets, while the registry file stays small.
 KEEP_RUNS = 4
 
@@ -34,10 +38,20 @@ def set_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def query_code_hash() -> str:
+    digest = hashlib.sha256()
+    for name in QUERY_CODE:
+        path = ROOT / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def run_key(settings: Settings, eval_set_hash: str, budget: int) -> str:
     query = json.dumps({k: str(getattr(settings, k)) for k in QUERY_SETTINGS}, sort_keys=True)
     settings_hash = hashlib.sha256(query.encode()).hexdigest()[:12]
-    return f"{eval_set_hash[:16]}:{budget}:{settings_hash}"
+    return f"{eval_set_hash[:16]}:{budget}:{settings_hash}:{query_code_hash()}"
 
 
 def evaluable(registry: VersionRegistry, version: str) -> VersionRecord:
