@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,8 @@ from lore.settings import QueryEncoder, Settings
 
 if TYPE_CHECKING:
     from qdrant_client import QdrantClient
+
+log = logging.getLogger("lore")
 
 
 def ensure_home(home: Path) -> Path:
@@ -63,9 +66,14 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
 
 def load_query_embedder(settings: Settings) -> Embedder:
     """What the service embeds questions with (`Settings.query_encoder`)."""
-    if settings.query_encoder is QueryEncoder.TORCH:
+    if settings.query_encoder == QueryEncoder.TORCH:
         return load_embedder(settings)
     from ingestion.onnx_embedder import OnnxEmbedder
 
     cache = settings.onnx_cache or ensure_home(settings.home) / "cache" / "onnx"
-    return OnnxEmbedder(settings.embedding_model, cache, batch_size=settings.embed_batch)
+    try:
+        return OnnxEmbedder(settings.embedding_model, cache, batch_size=settings.embed_batch)
+    except Exception as exc:  # a model torch cannot export still serves, only slower
+        log.warning("cannot run %s on onnxruntime (%s); embedding questions with torch",
+                    settings.embedding_model, exc)
+        return load_embedder(settings)
