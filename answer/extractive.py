@@ -63,7 +63,9 @@ class ExtractiveAnswerer:
         evidence = rel.score(chosen)
         if evidence < self.threshold:
             return abstain(evidence)
-        return checked(compose([cands[i] for i in chosen], context.passages, evidence))
+        sources = [context.passages[c.passage].source for c in cands]
+        quoted = _quoted(chosen, sources, rel)
+        return checked(compose([cands[i] for i in quoted], context.passages, evidence))
 
     def select(self, ranked: list[int], cands: list[Pick], rel: Relevance) -> list[int]:
         """The leading sentence, then supporting, non-repeating ones within the length bound."""
@@ -114,6 +116,18 @@ def rank(question: str, context: Context, cands: list[Pick], rel: Relevance) -> 
         return (-rel.score([i]) * boost, c.passage, c.sentence.start)
 
     return sorted(range(len(cands)), key=key)
+
+
+def _quoted(chosen: list[int], sources: list[str], rel: Relevance) -> list[int]:
+    """The chosen sentences less those of another document than the lead's that hold no
+    question term the ones before them lack: they match the lead's terms elsewhere, so quoting
+    them cites a second document for nothing new. Applied after selection, so the evidence and
+    the other choices stay as they were."""
+    out = chosen[:1]
+    for i in chosen[1:]:
+        if sources[i] == sources[chosen[0]] or rel.covered([*out, i]) > rel.covered(out):
+            out.append(i)
+    return out
 
 
 def _repeats(i: int, chosen: list[int], rel: Relevance) -> bool:

@@ -46,11 +46,13 @@ def assemble(
     pack_hits(packer, queue)
     passages = tuple(reading_order(packer.passages()))
     placed = {cid for p in passages for cid in p.chunk_ids}
+    repeats = set(packer.redundant)
     report = [
         *dropped,
         *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed),
+        *_drops([h for h in kept if h.chunk.id in repeats], DropReason.DUPLICATE, placed),
         *_drops(below, DropReason.BELOW_THRESHOLD, placed),
-        *_drops(kept, DropReason.BUDGET, placed),
+        *_drops([h for h in kept if h.chunk.id not in repeats], DropReason.BUDGET, placed),
     ]
     tokens = sum(p.tokens for p in passages)
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"

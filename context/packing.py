@@ -5,8 +5,9 @@ positions from a hit, each scored as its hit less NEIGHBOUR_DECAY per position, 
 around a clearly best hit comes before a weak hit elsewhere. Candidates are taken in
 PackingOrder; each goes in whole if the rendered passages still fit. The first that does not
 fit whole is trimmed at a sentence boundary to the space left and closes the budget; one that
-cannot even be trimmed is skipped and the next is tried. Adjacent pieces of one section merge
-into one passage.
+cannot even be trimmed is skipped and the next is tried. A candidate whose lines are mostly in
+the packed text already (the manuals repeat sections across books) is left out as redundant.
+Adjacent pieces of one section merge into one passage.
 """
 
 from __future__ import annotations
@@ -15,19 +16,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from context.novelty import line_keys, novel_share
 from context.passages import Piece, build_passages
 from context.render import Count, header, text_tokens
 from context.trim import trim_to_fit
 from lore.models import Chunk, Passage, ScoredChunk
 
 NeighbourFetch = Callable[[str, Sequence[int]], Sequence[Chunk]]
-# One chunk either side of a hit: two gain 1.6 points of context recall on the rhdh dev set but
-# spend more of a small budget on one document (docs/tuning.md).
-NEIGHBOUR_REACH = 1
+# Two chunks either side of a hit: +1.6 points of context recall over one on the rhdh dev set,
+# while three gain nothing more and spend a small budget on one document (docs/tuning.md).
+NEIGHBOUR_REACH = 2
 # The share of its hit's score a neighbour keeps per position away: about one rank of a fused
 # list, so the text next to a clearly best hit comes before a weak hit elsewhere, but not
 # before a close second (docs/tuning.md).
 NEIGHBOUR_DECAY = 0.97
+# A candidate with less new text than this share is redundant: swept on the rhdh dev set, 0.5 /
+# 0.7 / 0.8 / 0.9 gain 0.4 / 0.9 / 0.9 / 0.4 points of context recall (docs/tuning.md).
+MIN_NOVEL = 0.7
 
 
 class PackingOrder(StrEnum):
@@ -56,6 +61,8 @@ class Packer:
     pieces: dict[str, dict[int, Piece]] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
     closed: bool = False  # a trimmed piece went in: nothing more is added
+    lines: set[str] = field(default_factory=set)  # line_keys of the packed chunks' own text
+    redundant: list[str] = field(default_factory=list)  # ids of candidates left out as repeats
 
     @property
     def total(self) -> int:
@@ -74,7 +81,12 @@ class Packer:
             return False
         self.pieces.setdefault(piece.chunk.source, {})[piece.chunk.position] = piece
         self.tokens[piece.chunk.source] = tokens
+        self.lines.update(line_keys(_own(piece.chunk, piece.text)))
         return True
+
+    def repeats(self, chunk: Chunk) -> bool:
+        """Less than MIN_NOVEL of the chunk's own text is new to the packed text."""
+        return novel_share(_own(chunk, chunk.text), self.lines) < MIN_NOVEL
 
     def add_trimmed(self, piece: Piece) -> bool:
         text = trim_to_fit(piece.text, lambda t: self.fits_with(replace(piece, text=t)) is not None)
@@ -85,11 +97,20 @@ class Packer:
         return build_passages((p for doc in self.pieces.values() for p in doc.values()), self.count)
 
 
+def _own(chunk: Chunk, text: str) -> str:
+    """The text without the leading overlap: neighbours repeat each other there by design."""
+    return text[chunk.overlap :]
+
+
 def pack_hits(packer: Packer, hits: Iterable[ScoredChunk]) -> None:
-    """Packs hits in the given order until a trimmed one closes the budget."""
+    """Packs hits in the given order until a trimmed one closes the budget; hits repeating the
+    packed text are left out and listed in `packer.redundant`."""
     for hit in hits:
         if packer.closed:
             return
+        if packer.repeats(hit.chunk):
+            packer.redundant.append(hit.chunk.id)
+            continue
         piece = Piece(hit.chunk, hit.score, hit.chunk.text)
         if not packer.add(piece):
             packer.add_trimmed(piece)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from context.render import Count, header, text_tokens
+from context.render import Count, Path, above_of, header, text_tokens
 from lore.models import Chunk, Passage
 
 
@@ -54,7 +54,8 @@ def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
     return out
 
 
-def to_passage(run: Sequence[Piece], count: Count) -> Passage:
+def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) -> Passage:
+    """`above`: the heading path of the passage before, when it is of the same document."""
     first = run[0].chunk
     text = run[0].text
     tokens = text_tokens(first, text, count)  # the "\n" joins add none: see context/render.py
@@ -74,14 +75,19 @@ def to_passage(run: Sequence[Piece], count: Count) -> Passage:
         chunk_ids=tuple(p.chunk.id for p in run),
         text=text,
         score=max(p.score for p in run),
-        tokens=count(header(first.source, first.title, first.breadcrumbs, first.page)) + tokens,
+        tokens=count(header(first.source, first.title, first.breadcrumbs, first.page, above))
+        + tokens,
         position=first.position,
         chunk_starts=tuple(starts),
     )
 
 
 def build_passages(pieces: Iterable[Piece], count: Count) -> list[Passage]:
-    return [to_passage(run, count) for run in runs(pieces)]
+    """In document order, each counted as `render_passages` writes it in that order."""
+    out: list[Passage] = []
+    for run in runs(pieces):
+        out.append(to_passage(run, count, above_of(out[-1] if out else None, run[0].chunk.source)))
+    return out
 
 
 def reading_order(passages: Iterable[Passage]) -> list[Passage]:

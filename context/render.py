@@ -1,8 +1,11 @@
 """How passages and turns appear in the prompt: the single place token counts are taken from.
 
 A passage is a header line "[source — heading, p. N]" (heading falls back to the title)
-followed by its text; passages are separated by a blank line. Word pieces never span
-whitespace, so the count of the joined prompt equals the sum of the parts' counts.
+followed by its text; passages are separated by a blank line. A passage that follows another
+of the same document gets a continuation header "[… > heading, p. N]": "…" stands for the
+source and the leading sections it shares with the passage above, which the reader has just
+seen ("[…]" alone: the same section, after a gap). Word pieces never span whitespace, so the
+count of the joined prompt equals the sum of the parts' counts.
 """
 
 from __future__ import annotations
@@ -12,18 +15,41 @@ from collections.abc import Callable, Sequence
 from lore.models import Chunk, Passage, Turn
 
 PASSAGE_SEPARATOR = "\n\n"
+# Stands for what a continuation header leaves out; one word piece.
+ELIDED = "…"
 Count = Callable[[str], int]  # exact token count: lore.tokenizer.Tokenizer.count
+Path = tuple[str, ...]  # a heading path: the breadcrumbs, or the title when there are none
 
 
-def header(source: str, title: str, breadcrumbs: tuple[str, ...], page: int | None) -> str:
-    label = " > ".join(breadcrumbs) or title
-    where = f"{source} — {label}" if label and label != source else source
+def heading(title: str, breadcrumbs: Path) -> Path:
+    return breadcrumbs or ((title,) if title else ())
+
+
+def header(source: str, title: str, breadcrumbs: Path, page: int | None,
+           above: Path | None = None) -> str:
+    """`above`: the heading path of the passage just before, when it is of the same document."""
+    path = heading(title, breadcrumbs)
+    if above is None:
+        label = " > ".join(path)
+        where = f"{source} — {label}" if label and label != source else source
+    else:
+        where = " > ".join([ELIDED, *path[_shared(path, above):]])
     return f"[{where}, p. {page}]" if page is not None else f"[{where}]"
 
 
-def render_text(source: str, title: str, breadcrumbs: tuple[str, ...], page: int | None,
-                text: str) -> str:
-    return f"{header(source, title, breadcrumbs, page)}\n{text}"
+def _shared(path: Path, above: Path) -> int:
+    """Leading sections `path` has in common with `above`; all when equal, else not its last."""
+    if path == above:
+        return len(path)
+    n = 0
+    while n < min(len(path) - 1, len(above)) and path[n] == above[n]:
+        n += 1
+    return n
+
+
+def render_text(source: str, title: str, breadcrumbs: Path, page: int | None, text: str,
+                above: Path | None = None) -> str:
+    return f"{header(source, title, breadcrumbs, page, above)}\n{text}"
 
 
 def text_tokens(chunk: Chunk, text: str, count: Count) -> int:
@@ -39,12 +65,21 @@ def text_tokens(chunk: Chunk, text: str, count: Count) -> int:
     return count(text)
 
 
-def render_passage(p: Passage) -> str:
-    return render_text(p.source, p.title, p.breadcrumbs, p.page, p.text)
+def render_passage(p: Passage, above: Path | None = None) -> str:
+    return render_text(p.source, p.title, p.breadcrumbs, p.page, p.text, above)
+
+
+def above_of(previous: Passage | None, source: str) -> Path | None:
+    """The heading path a passage of `source` after `previous` continues from, if any."""
+    if previous is None or previous.source != source:
+        return None
+    return heading(previous.title, previous.breadcrumbs)
 
 
 def render_passages(passages: Sequence[Passage]) -> str:
-    return PASSAGE_SEPARATOR.join(render_passage(p) for p in passages)
+    return PASSAGE_SEPARATOR.join(
+        render_passage(p, above_of(passages[i - 1] if i else None, p.source))
+        for i, p in enumerate(passages))
 
 
 def render_turn(turn: Turn) -> str:

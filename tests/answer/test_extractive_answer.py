@@ -183,3 +183,17 @@ def test_evidence_covers_both_parts_of_a_two_part_question(context: Context) -> 
         question + " And how many unused days can be carried over?", context
     ).evidence
     assert lead_only < both - 0.2
+
+
+def test_sentence_elsewhere_matching_only_the_leads_terms_is_not_support(
+    make_context: Callable[..., Context],
+) -> None:
+    lead = "Fleet Manager 5.0 is planned for release on 15 September 2025."
+    echo = "The Fleet Manager release fixed a crash when a floor plan was too large."
+    # Unrelated sentences, so the lead's terms weigh about alike and the echo is nearly as relevant.
+    other = ("z.md", "Robots dock at night. Batteries last eight hours. Maps load quickly.")
+    question = "When is Fleet Manager 5.0 planned to be released?"
+    elsewhere = make_context(("a.md", lead), ("b.md", echo), other)
+    assert ExtractiveAnswerer().answer(question, elsewhere).text == f"{lead} [1]"
+    same_document = make_context(("a.md", f"{lead} {echo}"), other)
+    assert ExtractiveAnswerer().answer(question, same_document).text == f"{lead} [1] {echo} [1]"

@@ -91,7 +91,7 @@ def test_neighbours_expand_and_merge(
     hits = scored(("ops/deploy.md#2", 0.9))
     ctx = assemble(hits, budget(1000), tokenizer.count, neighbours=neighbours)
     assert [p.chunk_ids for p in ctx.passages] == [
-        ("ops/deploy.md#1", "ops/deploy.md#2", "ops/deploy.md#3")
+        ("ops/deploy.md#0", "ops/deploy.md#1", "ops/deploy.md#2", "ops/deploy.md#3")
     ]
     plain = assemble(hits, budget(1000), tokenizer.count)
     assert placed(plain) == ["ops/deploy.md#2"]
@@ -158,3 +158,16 @@ def test_tiny_budget_places_nothing(scored: Scored, tokenizer: Tokenizer, limit:
     ctx = assemble(scored(("hr/leave.md#0", 0.9)), budget(limit), tokenizer.count)
     assert ctx.passages == () and ctx.tokens == 0
     assert reasons(ctx) == {"hr/leave.md#0": DropReason.BUDGET}
+
+
+def test_hit_repeating_the_packed_lines_is_left_out_as_a_duplicate(
+    make_chunk: Callable[..., Chunk], tokenizer: Tokenizer
+) -> None:
+    note = "Important: this is a Technology Preview feature.\nIt is not supported in production."
+    best = make_chunk("a.md", 0, f"Enable the plugin in the config map.\n{note}")
+    echo = make_chunk("b.md", 4, f"{note}\nSee the support scope.")  # mostly the same note
+    fresh = make_chunk("c.md", 0, "Restart the pod after changing the config map.")
+    hits = [ScoredChunk(best, 0.9), ScoredChunk(echo, 0.8), ScoredChunk(fresh, 0.7)]
+    ctx = assemble(hits, budget(1000), tokenizer.count)
+    assert placed(ctx) == [best.id, fresh.id]
+    assert reasons(ctx) == {echo.id: DropReason.DUPLICATE}

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from context.passages import Piece, build_passages, fresh, reading_order
-from context.render import render_passage
+from context.render import above_of, render_passage
 from lore.models import Chunk, Passage
 from lore.tokenizer import Tokenizer
 
@@ -85,7 +85,9 @@ def test_summed_counts_equal_the_rendered_passage_on_the_sample_corpus(
     checked = 0
     for a, b, c in zip(chunks, chunks[1:], chunks[2:], strict=False):
         cut = Piece(c, 0.5, c.text[: len(c.text) // 2].rstrip())
-        for p in build_passages([whole(a), whole(b), cut], tokenizer.count):
-            assert p.tokens == tokenizer.count(render_passage(p))
+        ps = build_passages([whole(a), whole(b), cut], tokenizer.count)
+        for i, p in enumerate(ps):
+            above = above_of(ps[i - 1] if i else None, p.source)
+            assert p.tokens == tokenizer.count(render_passage(p, above))
             checked += 1
     assert checked > 50  # every document of the corpus, not a vacuous pass
