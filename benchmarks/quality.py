@@ -136,8 +136,10 @@ def report(args: argparse.Namespace, threshold: float, about: str, n: int,
 {args.budget}-token prompt total less system prompt, question and answer reserve (lore's
 plan_budget), each passage counted as lore renders it, with the model's exact tokenizer.
 Rows 1-3 and 5 pack their top chunks greedily (whole, best first, skipping any that no longer
-fits); row 4 is lore's own assembler (hits with their neighbour windows, the last piece trimmed
-at a sentence, reading order). The peer is stock Haystack: DocumentSplitter(word, 200, overlap
+fits), each chunk under its full header; row 4 is lore's own assembler (hits with their
+neighbour windows, candidates that mostly repeat packed lines left out, the last piece trimmed
+at a sentence, reading order, later passages of a document under a short continuation header
+"[… > section]"). The peer is stock Haystack: DocumentSplitter(word, 200, overlap
 20), InMemoryBM25Retriever + InMemoryEmbeddingRetriever (the same local all-MiniLM-L6-v2,
 unit-length embeddings) joined by DocumentJoiner(reciprocal_rank_fusion).
 
