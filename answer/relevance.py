@@ -22,6 +22,9 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 # Lexical coverage finds the exact terms, the model's cosine the paraphrases: equal say until
 # the dev set argues otherwise.
 EMBED_WEIGHT = 0.5
+# Shortest question term matched to a context term one edit away: in shorter words one edit
+# often makes another word ("cat"/"car").
+MIN_TYPO_LEN = 5
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,31 @@ def relevance(
     policy" is about leave even when it only says "days" (the word the model saw as well)."""
     docs = tuple(frozenset(terms(f"{t}\n{s}")) for s, t in zip(sentences, topics, strict=True))
     df = Counter(t for doc in docs for t in doc)
-    weight = {t: _idf(len(docs), df[t]) for t in set(terms(question))}
+    vocab = sorted(df)
+    weight = {t: _idf(len(docs), df[t]) for t in {_spelled(q, df, vocab) for q in terms(question)}}
     cosine = None
     if embed is not None:
         vecs = embed([question, *sentences])
         cosine = tuple(float(c) for c in np.clip(vecs[1:] @ vecs[0], 0.0, 1.0))
     return Relevance(weight, docs, cosine)
+
+
+def _spelled(term: str, known: Mapping[str, int], vocab: Sequence[str]) -> str:
+    """A question term the context lacks, as the context term one edit away ("develper",
+    "inport"): questions come misspelt, and an unmatched term weighs the most."""
+    if term in known or len(term) < MIN_TYPO_LEN or term[0].isdigit():
+        return term
+    return next((v for v in vocab if v[0] == term[0] and _one_edit(term, v)), term)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion or deletion apart."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def _idf(n: int, df: int) -> float:
