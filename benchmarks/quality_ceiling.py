@@ -2,11 +2,14 @@
 
 The budget a row gets for passages (the same plan as every row) is smaller than most reference
 contexts, so even a retriever that found exactly the reference text could place only a window
-of it. The best such window, slid along the reference in STEP-token steps, bounds every row.
+of it. The best such window, slid along the reference in STEP-token steps, bounds every row
+that places runs of text. An oracle picking the reference's sentences anywhere, greedily by new
+reference words per token, shows how much higher a selection knowing the reference could go.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,10 +18,12 @@ from quality_score import HIT_RECALL
 
 from context.render import Count
 from evaluation import EvalItem, context_recall, mean
+from evaluation.text import content_words, tokens
 from lore.tokenizer import Tokenizer
 
 # Fine enough that a finer slide moves the mean by well under a point; coarse enough to be quick.
 STEP = 16
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Ceiling:
     fits: float  # mean share of a reference context's tokens the passage budget can hold
     recall: float  # mean context recall of the best window of the reference itself
     hit: float  # share of questions whose best window reaches HIT_RECALL
+    sentences: float  # mean context recall of the greedy sentence oracle
 
 
 def best_window(contexts: Sequence[str], limit: int, tokenizer: Tokenizer) -> float:
@@ -40,6 +46,24 @@ def best_window(contexts: Sequence[str], limit: int, tokenizer: Tokenizer) -> fl
     )
 
 
+def best_sentences(contexts: Sequence[str], limit: int, count: Count) -> float:
+    """Greedy set cover: the sentence adding the most reference words per token, until the
+    budget is spent (headers not counted, as for the window)."""
+    wanted = set(content_words(" ".join(contexts)))
+    if not wanted:
+        return 0.0
+    pool = [(set(tokens(s)) & wanted, count(s)) for c in contexts for s in _SENTENCE.split(c)]
+    got: set[str] = set()
+    room = limit
+    while True:
+        fits = [(len(words - got) / n, i) for i, (words, n) in enumerate(pool) if 0 < n <= room]
+        gain, best = max(fits, default=(0.0, -1))
+        if gain <= 0:
+            return len(got) / len(wanted)
+        got |= pool[best][0]
+        room -= pool[best][1]
+
+
 def ceiling(items: Sequence[EvalItem], total: int, tokenizer: Tokenizer) -> Ceiling:
     count: Count = tokenizer.count
     measured = [it for it in items if it.reference_contexts]
@@ -51,4 +75,6 @@ def ceiling(items: Sequence[EvalItem], total: int, tokenizer: Tokenizer) -> Ceil
         fits=mean(min(1.0, n / size) for n, size in zip(limits, sizes, strict=True)) or 0.0,
         recall=mean(best) or 0.0,
         hit=mean(float(b >= HIT_RECALL) for b in best) or 0.0,
+        sentences=mean(best_sentences(it.reference_contexts, n, count)
+                       for it, n in zip(measured, limits, strict=True)) or 0.0,
     )
