@@ -56,8 +56,7 @@ def relevance(
     policy" is about leave even when it only says "days" (the word the model saw as well)."""
     docs = tuple(frozenset(terms(f"{t}\n{s}")) for s, t in zip(sentences, topics, strict=True))
     df = Counter(t for doc in docs for t in doc)
-    vocab = sorted(df)
-    weight = {t: _idf(len(docs), df[t]) for t in {_spelled(q, df, vocab) for q in terms(question)}}
+    weight = {t: _idf(len(docs), df[t]) for t in {_spelled(q, df) for q in terms(question)}}
     cosine = None
     if embed is not None:
         vecs = embed([question, *sentences])
@@ -65,12 +64,13 @@ def relevance(
     return Relevance(weight, docs, cosine)
 
 
-def _spelled(term: str, known: Mapping[str, int], vocab: Sequence[str]) -> str:
+def _spelled(term: str, known: Mapping[str, int]) -> str:
     """A question term the context lacks, as the context term one edit away ("develper",
     "inport"): questions come misspelt, and an unmatched term weighs the most."""
     if term in known or len(term) < MIN_TYPO_LEN or term[0].isdigit():
         return term
-    return next((v for v in vocab if v[0] == term[0] and _one_edit(term, v)), term)
+    # Sorted only here, for the rare unknown term: the first match is the same on every run.
+    return next((v for v in sorted(known) if v[0] == term[0] and _one_edit(term, v)), term)
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -55,10 +55,6 @@ class _Fingerprint:
     text: str  # normalised
     grams: frozenset[int]
 
-    @classmethod
-    def of(cls, hit: ScoredChunk) -> _Fingerprint:
-        return _fingerprint(hit.chunk.content_hash, hit.chunk.text)
-
     def same(self, other: _Fingerprint, threshold: float) -> bool:
         if self.content_hash == other.content_hash or self.text == other.text:
             return True
@@ -93,7 +89,7 @@ def dedupe(
             break
         twin = by_hash.get(hit.chunk.content_hash)  # exact copies need no shingles
         if twin is None:
-            fp = _Fingerprint.of(hit)
+            fp = _fingerprint(hit.chunk.content_hash, hit.chunk.text)
             twin = next((cid for cid, other in kept if fp.same(other, threshold)), None)
         if twin is None:
             kept.append((hit.chunk.id, fp))
