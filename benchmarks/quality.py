@@ -1,7 +1,7 @@
 """Retrieval and context quality at one token budget: reference retrievers, lore, a stock peer.
 
     .venv/bin/python benchmarks/quality.py [--write] [--set chunk_tokens=160 ...]
-        [--order score|density] [--reach N] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
+        [--order coverage|score|density] [--reach N] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
 
 Scores the rhdh dev set (../shared/datasets/rhdh) by default: context recall of the reference
 contexts in the packed context, hit@0.5, answer token F1 and p50 retrieval+packing latency.
@@ -32,7 +32,7 @@ from quality_score import Outcome, Summary, outcome, sweep_table, table, write_s
 from quality_setup import CACHE, bench_settings, ensure_index, lore_service
 
 from answer.extractive import ExtractiveAnswerer
-from context.packing import NEIGHBOUR_REACH, PackingOrder
+from context.packing import PackingOrder
 from evaluation import EvalItem, load_eval_set
 from ingestion.cache import EmbeddingCache
 from lore.settings import default_model_path
@@ -61,9 +61,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--budget", type=int, default=1024, help="total prompt tokens, every row")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
-    ap.add_argument("--order", choices=[o.value for o in PackingOrder], default="score")
-    ap.add_argument("--reach", type=int, default=NEIGHBOUR_REACH,
-                    help="lore's neighbours each side of a hit (0: no expansion)")
+    ap.add_argument("--order", choices=[o.value for o in PackingOrder], default="coverage")
+    ap.add_argument("--reach", type=int,
+                    help="lore's neighbours each side of a hit (0: no expansion; default: the "
+                    "order's own)")
     ap.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated subset of {ROWS}")
     ap.add_argument("--limit", type=int, help="only the first N questions")
     ap.add_argument("--sweep", action="store_true", help="answer F1 per abstention threshold")

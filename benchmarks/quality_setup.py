@@ -57,7 +57,8 @@ def ensure_index(settings: Settings, docs: Path, embedder: SentenceTransformerEm
 
 
 def lore_service(
-    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder, reach: int
+    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder,
+    reach: int | None,
 ) -> QAService:
     """lore's own QA path; the answerer never abstains so the threshold can be swept offline."""
     service = QAService(settings, open_store(settings), open_registry(settings), embedder,

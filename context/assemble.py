@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from context.coverage import COVERAGE_REACH, pack_coverage
 from context.packing import (
     NEIGHBOUR_REACH,
     NeighbourFetch,
@@ -16,7 +17,7 @@ from context.packing import (
 )
 from context.passages import reading_order
 from context.render import Count
-from lore.models import Budget, Context, Dropped, DropReason, ScoredChunk
+from lore.models import Budget, Context, Dropped, DropReason, Passage, ScoredChunk
 from retrieval.dedupe import Duplicate
 
 
@@ -28,25 +29,27 @@ def assemble(
     duplicates: Sequence[Duplicate] = (),
     neighbours: NeighbourFetch | None = None,
     min_score: float = 0.0,
-    order: PackingOrder = PackingOrder.SCORE,
+    order: PackingOrder = PackingOrder.COVERAGE,
     dropped: Sequence[Dropped] = (),
-    reach: int = NEIGHBOUR_REACH,
+    reach: int | None = None,
+    question: str = "",
 ) -> Context:
     """`count` must be the exact tokenizer count; `dropped` carries earlier drops (history).
 
-    With `neighbours`, each hit brings the chunks out to `reach` positions around it.
+    With `neighbours`, each hit brings the chunks out to `reach` positions around it (by
+    default the order's own reach); `question` steers coverage packing.
     """
     kept = [h for h in hits if h.score >= min_score]
     below = [h for h in hits if h.score < min_score]
     candidates = kept
     if neighbours is not None:
+        if reach is None:
+            reach = COVERAGE_REACH if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
         candidates = windows(kept, reach, neighbours, (d.chunk.chunk.id for d in duplicates))
-    queue = ordered(candidates, order, count)
-    packer = Packer(budget.context, count)
-    pack_hits(packer, queue)
-    passages = tuple(reading_order(packer.passages()))
+    packed, redundant = _pack(candidates, question, budget.context, count, order)
+    passages = tuple(reading_order(packed))
     placed = {cid for p in passages for cid in p.chunk_ids}
-    repeats = set(packer.redundant)
+    repeats = set(redundant)
     report = [
         *dropped,
         *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed),
@@ -57,6 +60,18 @@ def assemble(
     tokens = sum(p.tokens for p in passages)
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"
     return Context(passages=passages, tokens=tokens, budget=budget, dropped=tuple(report))
+
+
+def _pack(
+    candidates: Sequence[ScoredChunk], question: str, limit: int, count: Count,
+    order: PackingOrder,
+) -> tuple[list[Passage], list[str]]:
+    """The packed passages and the candidates left out as repeats of packed text."""
+    if order is PackingOrder.COVERAGE:
+        return pack_coverage(candidates, question, limit, count)
+    packer = Packer(limit, count)
+    pack_hits(packer, ordered(candidates, order, count))
+    return packer.passages(), packer.redundant
 
 
 def _drops(hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str]) -> list[Dropped]:

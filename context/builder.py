@@ -8,7 +8,7 @@ from functools import partial
 
 from context.assemble import assemble
 from context.budget import plan_budget
-from context.packing import NEIGHBOUR_REACH, PackingOrder
+from context.packing import PackingOrder
 from index.base import IndexStore
 from lore.models import Context, Turn
 from lore.settings import Settings
@@ -30,10 +30,11 @@ class ContextBuilder:
         settings: Settings,
         *,
         min_score: float = 0.0,
-        order: PackingOrder = PackingOrder.SCORE,
-        reach: int = NEIGHBOUR_REACH,
+        order: PackingOrder = PackingOrder.COVERAGE,
+        reach: int | None = None,
     ) -> None:
-        """`reach`: neighbours on each side of a hit that come with it (0: none)."""
+        """`reach`: neighbours on each side of a hit that come with it (0: none; None: the
+        order's default)."""
         self.store = store
         self.count = tokenizer.count
         self.total = settings.budget_tokens
@@ -57,10 +58,11 @@ class ContextBuilder:
             plan.budget,
             self.count,
             duplicates=result.duplicates,
-            neighbours=partial(self.store.neighbours, version) if self.reach else None,
+            neighbours=partial(self.store.neighbours, version) if self.reach != 0 else None,
             min_score=self.min_score,
             order=self.order,
             dropped=plan.dropped,
             reach=self.reach,
+            question=question,
         )
         return Prompt(context, plan.history)

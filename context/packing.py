@@ -36,8 +36,9 @@ MIN_NOVEL = 0.7
 
 
 class PackingOrder(StrEnum):
-    SCORE = "score"  # best first: the top hits are never traded for smaller ones
-    DENSITY = "density"  # score per token: more evidence when the budget is tight
+    SCORE = "score"  # whole chunks, best first: the top hits are never traded for smaller ones
+    DENSITY = "density"  # whole chunks by score per token
+    COVERAGE = "coverage"  # sentences, by new terms per token (context/coverage.py)
 
 
 def chunk_tokens(chunk: Chunk, count: Count) -> int:
@@ -47,7 +48,7 @@ def chunk_tokens(chunk: Chunk, count: Count) -> int:
 
 
 def ordered(hits: Sequence[ScoredChunk], order: PackingOrder, count: Count) -> list[ScoredChunk]:
-    if order is PackingOrder.SCORE:
+    if order is not PackingOrder.DENSITY:
         return sorted(hits, key=lambda h: -h.score)
     return sorted(hits, key=lambda h: -h.score / max(1, chunk_tokens(h.chunk, count)))
 

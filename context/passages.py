@@ -8,46 +8,65 @@ dropped on merge when they really are the previous chunk's tail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from context.render import Count, Path, above_of, header, text_tokens
+from context.render import ELIDED, Count, Path, header, heading, text_tokens
 from lore.models import Chunk, Passage
+
+# Stands for left-out text between two pieces of a passage, on a line of its own.
+GAP = ELIDED
+GAP_TOKENS = 1  # "…" is one word piece, and the line breaks around it none
 
 
 @dataclass(frozen=True)
 class Piece:
     chunk: Chunk
     score: float
-    text: str  # the chunk's text, or a sentence-boundary prefix of it when trimmed
+    text: str  # the chunk's text, or a part of it ending at a sentence boundary
+    start: int = 0  # where `text` starts in the chunk's text
 
     @property
     def trimmed(self) -> bool:
-        return self.text != self.chunk.text
+        """It stops before the chunk's end: the next chunk would not continue it."""
+        return self.start + len(self.text.rstrip()) < len(self.chunk.text.rstrip())
+
+    @property
+    def opens_late(self) -> bool:
+        """It starts after the chunk's own text does: the chunk before would not lead into it."""
+        return bool(self.chunk.text[self.chunk.overlap : self.start].strip())
 
 
-def mergeable(prev: Piece, nxt: Piece) -> bool:
+def joinable(prev: Piece, nxt: Piece) -> bool:
+    """One passage: the same document, section and page, so its header is true for both."""
     a, b = prev.chunk, nxt.chunk
+    return a.source == b.source and (a.breadcrumbs, a.page) == (b.breadcrumbs, b.page)
+
+
+def contiguous(prev: Piece, nxt: Piece) -> bool:
+    """`nxt` goes on where `prev` stops: nothing of the document is left out between them."""
     return (
-        a.source == b.source
-        and b.position == a.position + 1
-        and (a.breadcrumbs, a.page) == (b.breadcrumbs, b.page)
+        nxt.chunk.position == prev.chunk.position + 1
         and not prev.trimmed
+        and not nxt.opens_late
     )
 
 
 def fresh(text: str, nxt: Piece) -> str:
     """What `nxt` adds after `text`: its text less the overlap it repeats ("" if nothing)."""
+    if nxt.start >= nxt.chunk.overlap:  # it starts past the repeated lead
+        return nxt.text.lstrip()
     repeated = nxt.text[: nxt.chunk.overlap]
     rest = nxt.text[nxt.chunk.overlap :] if text.endswith(repeated.rstrip()) else nxt.text
     return rest.lstrip() if rest.strip() else ""
 
 
 def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
-    """Pieces grouped into mergeable runs, each run in document order."""
+    """Pieces grouped into joinable runs, each run in document order."""
     out: list[list[Piece]] = []
-    for piece in sorted(pieces, key=lambda p: (p.chunk.source, p.chunk.position)):
-        if out and mergeable(out[-1][-1], piece):
+    for piece in sorted(pieces, key=lambda p: (p.chunk.source, p.chunk.position, p.start)):
+        if out and joinable(out[-1][-1], piece):
             out[-1].append(piece)
         else:
             out.append([piece])
@@ -55,24 +74,32 @@ def runs(pieces: Iterable[Piece]) -> list[list[Piece]]:
 
 
 def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) -> Passage:
-    """`above`: the heading path of the passage before, when it is of the same document."""
+    """`above`: the heading path of the passage before, when it is of the same document.
+
+    Pieces that do not follow on are joined by a GAP line: the reader sees that text was left
+    out, for one word piece instead of a header.
+    """
     first = run[0].chunk
     text = run[0].text
     tokens = text_tokens(first, text, count)  # the "\n" joins add none: see context/render.py
-    starts = [0]
-    for piece in run[1:]:
-        added = fresh(text, piece)
-        # The chunk starts after the "\n" join; if it added nothing it shares the last start.
-        starts.append(len(text) + 1 if added else starts[-1])
-        if added:
-            text = f"{text}\n{added}"
-            tokens += text_tokens(piece.chunk, added, count)
+    ids, starts = [first.id], [0]
+    for prev, piece in pairwise(run):
+        goes_on = contiguous(prev, piece)
+        added = fresh(text, piece) if goes_on else piece.text.strip()
+        if not added:
+            continue
+        join = "\n" if goes_on else f"\n{GAP}\n"
+        if piece.chunk.id != ids[-1]:
+            ids.append(piece.chunk.id)
+            starts.append(len(text) + len(join))
+        text = f"{text}{join}{added}"
+        tokens += text_tokens(piece.chunk, added, count) + (0 if goes_on else GAP_TOKENS)
     return Passage(
         source=first.source,
         title=first.title,
         breadcrumbs=first.breadcrumbs,
         page=first.page,
-        chunk_ids=tuple(p.chunk.id for p in run),
+        chunk_ids=tuple(ids),
         text=text,
         score=max(p.score for p in run),
         tokens=count(header(first.source, first.title, first.breadcrumbs, first.page, above))
@@ -82,12 +109,29 @@ def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) ->
     )
 
 
+def headed_runs(pieces: Iterable[Piece]) -> Iterator[tuple[list[Piece], Path | None]]:
+    """The runs in document order, each with the heading path its header continues from."""
+    above: tuple[str, Path] | None = None  # the previous run's source and heading path
+    for run in runs(pieces):
+        first = run[0].chunk
+        yield run, above[1] if above and above[0] == first.source else None
+        above = (first.source, heading(first.title, first.breadcrumbs))
+
+
 def build_passages(pieces: Iterable[Piece], count: Count) -> list[Passage]:
     """In document order, each counted as `render_passages` writes it in that order."""
-    out: list[Passage] = []
-    for run in runs(pieces):
-        out.append(to_passage(run, count, above_of(out[-1] if out else None, run[0].chunk.source)))
-    return out
+    return [to_passage(run, count, above) for run, above in headed_runs(pieces)]
+
+
+def frame_tokens(pieces: Iterable[Piece], count: Count) -> int:
+    """The tokens `build_passages` would spend around the pieces' own text: headers and gap
+    lines, without building the passages."""
+    total = 0
+    for run, above in headed_runs(pieces):
+        c = run[0].chunk
+        total += count(header(c.source, c.title, c.breadcrumbs, c.page, above))
+        total += GAP_TOKENS * sum(not contiguous(a, b) for a, b in pairwise(run))
+    return total
 
 
 def reading_order(passages: Iterable[Passage]) -> list[Passage]:

@@ -11,10 +11,14 @@ count of the joined prompt equals the sum of the parts' counts.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from lore.models import Chunk, Passage, Turn
 
 PASSAGE_SEPARATOR = "\n\n"
+# Coverage packing re-heads a document's passages for every sentence it weighs; a corpus has
+# a few thousand sections and pages, ~100 B of header each.
+HEADER_CACHE = 8_192
 # Stands for what a continuation header leaves out; one word piece.
 ELIDED = "…"
 Count = Callable[[str], int]  # exact token count: lore.tokenizer.Tokenizer.count
@@ -25,6 +29,7 @@ def heading(title: str, breadcrumbs: Path) -> Path:
     return breadcrumbs or ((title,) if title else ())
 
 
+@lru_cache(maxsize=HEADER_CACHE)
 def header(source: str, title: str, breadcrumbs: Path, page: int | None,
            above: Path | None = None) -> str:
     """`above`: the heading path of the passage just before, when it is of the same document."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACE = re.compile(r"\s+")
 # Fewer words than this is a fragment, not evidence worth its header line.
 MIN_WORDS = 8
@@ -17,7 +17,7 @@ MIN_WORDS = 8
 
 def sentence_cuts(text: str) -> list[int]:
     """Lengths of the proper prefixes of `text` that end a sentence."""
-    return [m.start() for m in _SENTENCE_END.finditer(text) if 0 < m.start() < len(text.rstrip())]
+    return [m.start() for m in SENTENCE_END.finditer(text) if 0 < m.start() < len(text.rstrip())]
 
 
 def word_cuts(text: str) -> list[int]:

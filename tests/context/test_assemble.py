@@ -7,12 +7,16 @@ import pytest
 
 from context.assemble import assemble
 from context.packing import PackingOrder, chunk_tokens
+from context.passages import GAP
 from context.render import render_passages, render_text
 from context.trim import sentence_cuts
+from index.bm25 import Analyzer, tokenize
 from lore.models import Budget, Chunk, Context, Dropped, DropReason, ScoredChunk
 from lore.tokenizer import Tokenizer
 from retrieval.dedupe import Duplicate
 
+# Whole chunks: the order these tests pin down; coverage packing has tests/context/test_coverage.py.
+SCORE = PackingOrder.SCORE
 Scored = Callable[..., list[ScoredChunk]]
 Fetch = Callable[[str, Sequence[int]], list[Chunk]]
 
@@ -47,13 +51,22 @@ def test_random_budgets_are_respected_exactly(
         ids_in = placed(ctx)
         assert len(ids_in) == len(set(ids_in))
         why = reasons(ctx)
+        said = set(tokenize(render_passages(ctx.passages), Analyzer.STOPWORDS))
         for h in hits:  # every hit is placed or reported, with the right reason
-            expected = DropReason.BELOW_THRESHOLD if h.score < min_score else DropReason.BUDGET
-            assert h.chunk.id in ids_in or why[h.chunk.id] is expected
-        for p in ctx.passages:
+            if h.chunk.id in ids_in:
+                continue
+            if h.score < min_score:
+                assert why[h.chunk.id] is DropReason.BELOW_THRESHOLD
+            elif why[h.chunk.id] is DropReason.DUPLICATE:  # all it says is in the context
+                assert set(tokenize(h.chunk.text, Analyzer.STOPWORDS)) <= said
+            else:
+                assert why[h.chunk.id] is DropReason.BUDGET
+        for p in ctx.passages:  # the chunks' own text, whole sentences, gaps marked
+            for line in p.text.split("\n"):
+                assert line == GAP or any(line in chunks[cid].text for cid in p.chunk_ids)
             full = "\n".join(chunks[cid].text for cid in p.chunk_ids)
-            assert full.startswith(p.text)
-            assert p.text == full or full[len(p.text)].isspace()  # never mid-word
+            end = full.find(p.text.split("\n")[-1]) + len(p.text.split("\n")[-1])
+            assert end == len(full) or full[end].isspace()  # never mid-word
         sources = [p.source for p in ctx.passages]
         assert sources == sorted(sources, key=sources.index)  # each document in one block
 
@@ -66,7 +79,7 @@ def test_last_hit_is_trimmed_at_a_sentence(
     head = render_text(second.source, second.title, second.breadcrumbs, None, one_sentence)
     limit = chunk_tokens(first, tokenizer.count) + tokenizer.count(head)
     hits = scored((first.id, 0.9), (second.id, 0.8), ("hr/leave.md#1", 0.7))
-    ctx = assemble(hits, budget(limit), tokenizer.count)
+    ctx = assemble(hits, budget(limit), tokenizer.count, order=SCORE)
     assert ctx.tokens == limit
     texts = {p.chunk_ids[0]: p.text for p in ctx.passages}
     assert texts == {first.id: first.text, second.id: one_sentence}
@@ -80,7 +93,7 @@ def test_hit_that_cannot_be_trimmed_is_skipped(
     small = make_chunk("b.md", 0, "Yes.")
     limit = chunk_tokens(small, tokenizer.count)  # less than a header and MIN_WORDS words
     hits = [ScoredChunk(big, 0.9), ScoredChunk(small, 0.5)]
-    ctx = assemble(hits, budget(limit), tokenizer.count)
+    ctx = assemble(hits, budget(limit), tokenizer.count, order=SCORE)
     assert placed(ctx) == [small.id]
     assert reasons(ctx) == {big.id: DropReason.BUDGET}
 
@@ -89,11 +102,11 @@ def test_neighbours_expand_and_merge(
     scored: Scored, neighbours: Fetch, tokenizer: Tokenizer
 ) -> None:
     hits = scored(("ops/deploy.md#2", 0.9))
-    ctx = assemble(hits, budget(1000), tokenizer.count, neighbours=neighbours)
+    ctx = assemble(hits, budget(1000), tokenizer.count, neighbours=neighbours, order=SCORE)
     assert [p.chunk_ids for p in ctx.passages] == [
         ("ops/deploy.md#0", "ops/deploy.md#1", "ops/deploy.md#2", "ops/deploy.md#3")
     ]
-    plain = assemble(hits, budget(1000), tokenizer.count)
+    plain = assemble(hits, budget(1000), tokenizer.count, order=SCORE)
     assert placed(plain) == ["ops/deploy.md#2"]
 
 
@@ -102,7 +115,9 @@ def test_neighbours_only_while_budget_remains(
 ) -> None:
     hit = chunks["ops/deploy.md#2"]
     limit = chunk_tokens(hit, tokenizer.count) + 5  # room for no neighbour
-    ctx = assemble(scored((hit.id, 0.9)), budget(limit), tokenizer.count, neighbours=neighbours)
+    ctx = assemble(
+        scored((hit.id, 0.9)), budget(limit), tokenizer.count, neighbours=neighbours, order=SCORE
+    )
     assert placed(ctx) == [hit.id] and ctx.dropped == ()
 
 
@@ -111,10 +126,11 @@ def test_reading_order(scored: Scored, tokenizer: Tokenizer) -> None:
         ("hr/leave.md#1", 0.95), ("ops/deploy.md#3", 0.9), ("hr/leave.md#0", 0.2),
         ("ops/deploy.md#0", 0.5),
     )
-    ctx = assemble(hits, budget(2000), tokenizer.count)
+    ctx = assemble(hits, budget(2000), tokenizer.count, order=SCORE)
     assert [p.chunk_ids for p in ctx.passages] == [
-        ("hr/leave.md#0", "hr/leave.md#1"), ("ops/deploy.md#0",), ("ops/deploy.md#3",)
+        ("hr/leave.md#0", "hr/leave.md#1"), ("ops/deploy.md#0", "ops/deploy.md#3")
     ]
+    assert f"\n{GAP}\n" in ctx.passages[1].text  # one section: the gap is marked, not re-headed
     assert ctx.passages[0].score == 0.95
 
 
@@ -145,7 +161,7 @@ def test_density_order_prefers_evidence_per_token(
     assert chunk_tokens(long, tokenizer.count) > 1.5 * chunk_tokens(short, tokenizer.count)
     hits = scored((long.id, 0.6), (short.id, 0.5))
     limit = chunk_tokens(long, tokenizer.count)  # one or the other, not both
-    by_score = assemble(hits, budget(limit), tokenizer.count, order=PackingOrder.SCORE)
+    by_score = assemble(hits, budget(limit), tokenizer.count, order=SCORE)
     by_density = assemble(hits, budget(limit), tokenizer.count, order=PackingOrder.DENSITY)
     assert {p.text for p in by_score.passages} >= {long.text}
     assert short.text not in {p.text for p in by_score.passages}
@@ -168,6 +184,6 @@ def test_hit_repeating_the_packed_lines_is_left_out_as_a_duplicate(
     echo = make_chunk("b.md", 4, f"{note}\nSee the support scope.")  # mostly the same note
     fresh = make_chunk("c.md", 0, "Restart the pod after changing the config map.")
     hits = [ScoredChunk(best, 0.9), ScoredChunk(echo, 0.8), ScoredChunk(fresh, 0.7)]
-    ctx = assemble(hits, budget(1000), tokenizer.count)
+    ctx = assemble(hits, budget(1000), tokenizer.count, order=SCORE)
     assert placed(ctx) == [best.id, fresh.id]
     assert reasons(ctx) == {echo.id: DropReason.DUPLICATE}

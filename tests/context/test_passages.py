@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from context.passages import Piece, build_passages, fresh, reading_order
+from context.passages import GAP, Piece, build_passages, fresh, reading_order
 from context.render import above_of, render_passage
+from context.selection import pieces_of
+from context.units import units_of
 from lore.models import Chunk, Passage
 from lore.tokenizer import Tokenizer
 
@@ -25,25 +27,49 @@ def test_adjacent_chunks_of_one_section_merge(
     assert ps[0].score == 0.9 and ps[0].position == 1
 
 
-def test_gaps_sections_pages_and_documents_split(
-    make_chunk: MakeChunk, tokenizer: Tokenizer
-) -> None:
+def test_sections_pages_and_documents_split(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
     a = make_chunk("d.md", 0, "Zero.")
-    gap = make_chunk("d.md", 2, "Two.")
     other_section = make_chunk("d.md", 3, "Three.", breadcrumbs=("Elsewhere",))
     other_page = make_chunk("d.md", 4, "Four.", breadcrumbs=("Elsewhere",), page=9)
     other_doc = make_chunk("e.md", 1, "One.")
-    separate = [a, gap, other_section, other_page, other_doc]
+    separate = [a, other_section, other_page, other_doc]
     ps = build_passages(map(whole, separate), tokenizer.count)
     assert [p.chunk_ids for p in ps] == [(c.id,) for c in separate]
 
 
-def test_trimmed_piece_ends_its_passage(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
-    a = make_chunk("d.md", 0, "Zero. More zero.")
-    b = make_chunk("d.md", 1, "One.")
+def test_a_gap_in_one_section_is_marked_in_the_passage(
+    make_chunk: MakeChunk, tokenizer: Tokenizer
+) -> None:
+    a = make_chunk("d.md", 0, "Zero.")
     c = make_chunk("d.md", 2, "Two.")
-    ps = build_passages([whole(a), Piece(b, 0.5, "One"), whole(c)], tokenizer.count)
-    assert [p.chunk_ids for p in ps] == [(a.id, b.id), (c.id,)]
+    (p,) = build_passages([whole(a), whole(c)], tokenizer.count)
+    assert p.chunk_ids == (a.id, c.id) and p.text == f"Zero.\n{GAP}\nTwo."
+    assert p.chunk_starts == (0, len(f"Zero.\n{GAP}\n"))
+    assert p.tokens == tokenizer.count(render_passage(p))
+
+
+def test_trimmed_piece_is_followed_after_a_gap(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
+    a = make_chunk("d.md", 0, "Zero. More zero.")
+    b = make_chunk("d.md", 1, "One. And more.")
+    c = make_chunk("d.md", 2, "Two.")
+    (p,) = build_passages([whole(a), Piece(b, 0.5, "One."), whole(c)], tokenizer.count)
+    assert p.text == f"Zero. More zero.\nOne.\n{GAP}\nTwo."
+    assert p.tokens == tokenizer.count(render_passage(p))
+
+
+def test_pieces_inside_a_chunk(make_chunk: MakeChunk, tokenizer: Tokenizer) -> None:
+    """A piece starting past the overlap adds its text whole; one starting late opens a gap."""
+    prev = make_chunk("d.md", 0, "Alpha. Shared.")
+    nxt = make_chunk("d.md", 1, "Shared. Beta. Gamma.", overlap=len("Shared. "))
+    own = Piece(nxt, 0.5, "Beta.", start=len("Shared. "))
+    late = Piece(nxt, 0.5, "Gamma.", start=len("Shared. Beta. "))
+    assert not own.opens_late and late.opens_late and own.trimmed and not late.trimmed
+    (p,) = build_passages([whole(prev), own], tokenizer.count)
+    assert p.text == "Alpha. Shared.\nBeta."
+    (q,) = build_passages([whole(prev), late], tokenizer.count)
+    assert q.text == f"Alpha. Shared.\n{GAP}\nGamma." and q.chunk_ids == (prev.id, nxt.id)
+    (r,) = build_passages([own, late], tokenizer.count)
+    assert r.text == f"Beta.\n{GAP}\nGamma." and r.chunk_ids == (nxt.id,)
 
 
 def test_overlap_is_not_repeated(make_chunk: MakeChunk) -> None:
@@ -91,3 +117,12 @@ def test_summed_counts_equal_the_rendered_passage_on_the_sample_corpus(
             assert p.tokens == tokenizer.count(render_passage(p, above))
             checked += 1
     assert checked > 50  # every document of the corpus, not a vacuous pass
+
+
+def test_pieces_of_selected_units_span_their_runs(
+    make_chunk: MakeChunk, tokenizer: Tokenizer
+) -> None:
+    chunk = make_chunk("d.md", 0, "One.  Two. Three. Four.")
+    units = units_of(chunk, tokenizer.count)
+    pieces = pieces_of([units[0], units[1], units[3]], 0.5)
+    assert [(p.text, p.start) for p in pieces] == [("One.  Two.", 0), ("Four.", 18)]

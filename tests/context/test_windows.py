@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from context.assemble import assemble
-from context.packing import chunk_tokens, windows
+from context.packing import PackingOrder, chunk_tokens, windows
 from lore.models import Budget, Chunk, ScoredChunk
 from lore.tokenizer import Tokenizer
 
+# Whole chunks: the order these tests pin down; coverage packing has tests/context/test_coverage.py.
+SCORE = PackingOrder.SCORE
 Scored = Callable[..., list[ScoredChunk]]
 Fetch = Callable[[str, Sequence[int]], list[Chunk]]
 
@@ -62,8 +64,9 @@ def test_window_of_the_best_hit_is_packed_before_a_weaker_hit(
     room = chunk_tokens(best, tokenizer.count) + tokenizer.count(after.text) + 1
     hits = scored((best.id, 0.9), (weak.id, 0.8))
     budget = Budget(total=room, system=0, history=0, question=0, reserve=0)
-    ctx = assemble(hits, budget, tokenizer.count, neighbours=neighbours, reach=1)
+    ctx = assemble(hits, budget, tokenizer.count, neighbours=neighbours, reach=1, order=SCORE)
     assert [p.chunk_ids for p in ctx.passages] == [(best.id, after.id)]
     assert [d.chunk_id for d in ctx.dropped] == [weak.id]
-    plain = assemble(hits, budget, tokenizer.count)  # without windows the weaker hit gets in
+    # Without windows the weaker hit gets in.
+    plain = assemble(hits, budget, tokenizer.count, order=SCORE)
     assert weak.id in {cid for p in plain.passages for cid in p.chunk_ids}
