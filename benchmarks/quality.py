@@ -42,6 +42,8 @@ from lore.wiring import load_embedder
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "rhdh"
 SECTION = "Retrieval quality (rhdh dev set)"
+# Written for this benchmark, checked against the manuals: benchmarks/rhdh-unanswerable.md.
+UNANSWERABLE = ROOT / "benchmarks" / "rhdh-unanswerable.jsonl"
 ROWS = ("bm25", "dense", "rrf", "lore", "haystack")
 NAMES = {
     "bm25": "1. BM25 alone (rank_bm25 over lore's chunks)",
@@ -58,6 +60,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--docs", type=Path, default=DATASET / "docs")
     ap.add_argument("--dev", type=Path, default=DATASET / "qa-dev.jsonl")
+    ap.add_argument("--unanswerable", type=Path, default=UNANSWERABLE,
+                    help="questions the corpus does not answer, asked too (abstention)")
     ap.add_argument("--budget", type=int, default=1024, help="total prompt tokens, every row")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
@@ -127,24 +131,29 @@ def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome
 
 def report(args: argparse.Namespace, threshold: float, about: str, n: int,
            results: dict[str, list[Outcome]], bound: Ceiling) -> str:
+    refusals = [o for o in next(iter(results.values()), []) if not o.answerable]
     summaries = {name: Summary.of(o, threshold) for name, o in results.items()}
     top = (f"| Ceiling: the best window of the reference context itself | {bound.recall:.3f} "
-           f"| {bound.hit:.3f} | | | | |\n"
+           f"| {bound.hit:.3f} | | | | | |\n"
            f"| Oracle: the reference's own sentences, picked for its words | "
-           f"{bound.sentences:.3f} | | | | | |")
+           f"{bound.sentences:.3f} | | | | | | |")
     command = "HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/quality.py " + shlex.join(
         a for a in sys.argv[1:])
     notes = f"""
-{n} questions of `{args.dev.name}`, {about}. Every row packs into the same budget: the
-{args.budget}-token prompt total less system prompt, question and answer reserve (lore's
-plan_budget), each passage counted as lore renders it, with the model's exact tokenizer.
-Rows 1-3 and 5 pack their top chunks greedily (whole, best first, skipping any that no longer
-fits), each chunk under its full header; row 4 is lore's own assembler (hits with their
-neighbour windows, candidates that mostly repeat packed lines left out, the last piece trimmed
-at a sentence, reading order, later passages of a document under a short continuation header
-"[… > section]"). The peer is stock Haystack: DocumentSplitter(word, 200, overlap
-20), InMemoryBM25Retriever + InMemoryEmbeddingRetriever (the same local all-MiniLM-L6-v2,
-unit-length embeddings) joined by DocumentJoiner(reciprocal_rank_fusion).
+{n} questions of `{args.dev.name}`, {about}; and {len(refusals)} questions the manuals do not
+answer (`{args.unanswerable.name}`, written for this benchmark and checked against the
+manuals: benchmarks/rhdh-unanswerable.md), which count only in the abstention column. Every
+row packs into the same budget: the {args.budget}-token prompt total less system prompt,
+question and answer reserve (lore's plan_budget), each passage counted as lore renders it,
+with the model's exact tokenizer. Rows 1-3 and 5 pack their top chunks greedily (whole, best
+first, skipping any that no longer fits), each chunk under its full header; row 4 is lore's
+own assembler, coverage packing (context/coverage.py): the sentences of the hits and of the
+chunks out to 4 positions around them, taken greedily by new words per token weighted by
+their chunk's score, in reading order, a section's left-out sentences marked by a "…" line,
+later passages of a document under a short continuation header "[… > section]". The peer is
+stock Haystack: DocumentSplitter(word, 200, overlap 20), InMemoryBM25Retriever +
+InMemoryEmbeddingRetriever (the same local all-MiniLM-L6-v2, unit-length embeddings) joined by
+DocumentJoiner(reciprocal_rank_fusion).
 
 Answer F1 is SQuAD token F1 against the reference answer (citation markers removed) of lore's
 extractive answerer with abstention threshold {threshold}: row 4 through QAService.ask, the
@@ -156,9 +165,10 @@ while measured), after one warm-up query.
 
 Ceiling: the passage budget holds on average {bound.fits:.0%} of a reference context's tokens;
 the Ceiling row is the best contiguous window of the reference text itself that fits the budget
-(without passage headers): no row placing runs of text can score above it. The Oracle row picks
-the reference's sentences anywhere, greedily by new reference words per token: a selection that
-knows the words it is scored on. See docs/tuning.md for the tuning log.
+(without passage headers): no row placing whole runs of text can score above it. The Oracle row
+picks the reference's sentences anywhere, greedily by new reference words per token: coverage
+packing with the reference's words known, the bound for row 4, which picks sentences without
+them. See docs/tuning.md for the tuning log.
 
 Command: `{command}`
 """
@@ -168,11 +178,12 @@ Command: `{command}`
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
     wanted = set(args.rows.split(","))
-    items = load_eval_set(args.dev)[: args.limit]
+    dev = load_eval_set(args.dev)[: args.limit]
+    items = dev + load_eval_set(args.unanswerable)
     rows, threshold, about = build_rows(args, wanted)
     results = score(rows, items)
-    bound = ceiling(items, args.budget, get_tokenizer(default_model_path()))
-    text = report(args, threshold, about, len(items), results, bound)
+    bound = ceiling(dev, args.budget, get_tokenizer(default_model_path()))
+    text = report(args, threshold, about, len(dev), results, bound)
     print(text)
     if args.sweep:
         print(sweep_table(results, THRESHOLDS))

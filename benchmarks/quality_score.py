@@ -66,6 +66,7 @@ class Summary:
     f1_always: float  # F1 if the answerer never abstained: the context's share of the answer
     p50_ms: float
     tokens: float
+    refused: float | None  # share of the unanswerable questions abstained on (None: no such)
 
     @classmethod
     def of(cls, outcomes: Sequence[Outcome], threshold: float) -> Summary:
@@ -77,18 +78,19 @@ class Summary:
             f1_always=f1_at(outcomes, 0.0),
             p50_ms=percentile([o.ms for o in outcomes], 50) or 0.0,
             tokens=mean(o.tokens for o in outcomes) or 0.0,
+            refused=abstained_at(outcomes, threshold, False),
         )
 
 
 def table(summaries: dict[str, Summary]) -> str:
     lines = [
         "| Row | Context recall | hit@0.5 | Answer F1 | Answer F1, never abstaining "
-        "| p50 retrieval+packing (ms) | Mean context tokens |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Abstained, unanswerable | p50 retrieval+packing (ms) | Mean context tokens |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
         f"| {name} | {s.recall:.3f} | {s.hit:.3f} | {s.f1:.3f} | {s.f1_always:.3f} "
-        f"| {s.p50_ms:.1f} | {s.tokens:.0f} |"
+        f"| {'' if s.refused is None else f'{s.refused:.0%}'} | {s.p50_ms:.1f} | {s.tokens:.0f} |"
         for name, s in summaries.items()
     ]
     return "\n".join(lines)

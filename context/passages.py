@@ -1,9 +1,10 @@
-"""Selected chunk pieces -> passages: runs of one section merged, in reading order.
+"""Selected chunk pieces -> passages: the pieces of one section joined, in reading order.
 
-Consecutive positions of one document merge when they share section and page (so a passage's
-header is true for all its text) and the earlier piece was not trimmed (a cut end would leave
-a gap). The chunker repeats `Chunk.overlap` leading characters of the previous chunk; they are
-dropped on merge when they really are the previous chunk's tail.
+Pieces of one document that share section and page make one passage (so its header is true
+for all its text). A piece that goes on where the one before stops (the next chunk, and
+neither cut short) joins with a line break; otherwise a GAP line between them shows that text
+was left out. The chunker repeats `Chunk.overlap` leading characters of the previous chunk;
+they are dropped on joining when they really are the previous chunk's tail.
 """
 
 from __future__ import annotations

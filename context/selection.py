@@ -1,8 +1,7 @@
 """The sentences coverage packing has taken, as pieces and passages, counted exactly.
 
-A chunk's taken sentences form one piece per run of consecutive ones, so a left-out sentence
-splits a chunk: the passages after the gap open with a continuation header ("[…]" in the same
-section), which shows the reader where text was left out.
+A chunk's taken sentences form one piece per run of consecutive ones; the pieces of a section
+make one passage, with a "…" line where sentences were left out (context/passages.py).
 """
 
 from __future__ import annotations

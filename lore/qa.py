@@ -21,9 +21,10 @@ from retrieval.hybrid import HybridRetriever
 
 # The instructions an LLM generator would get; counted against the budget even offline so the
 # context size does not change when a generator plugs in.
+# The passages are rendered unnumbered (context/render.py): [n] is the n-th in the prompt.
 SYSTEM_PROMPT = (
-    "Answer the question using only the numbered passages. Cite every sentence with [n]. "
-    "If the passages do not contain the answer, say it is not found in the indexed documents."
+    "Answer from the passages only; cite the n-th passage as [n] after each sentence. "
+    "If none answers, say it is not found in the indexed documents."
 )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,7 +14,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # Every service the suite starts (in process or `lore serve` subprocesses, each with its own
 # home) shares one ONNX export of the query encoder instead of exporting it per home (~10 s).
-os.environ.setdefault("LORE_ONNX_CACHE", tempfile.mkdtemp(prefix="lore-onnx-"))
+if "LORE_ONNX_CACHE" not in os.environ:
+    os.environ["LORE_ONNX_CACHE"] = tempfile.mkdtemp(prefix="lore-onnx-")
+    atexit.register(shutil.rmtree, os.environ["LORE_ONNX_CACHE"], ignore_errors=True)
 
 from lore.settings import default_model_path
 from lore.tokenizer import Tokenizer, get_tokenizer
