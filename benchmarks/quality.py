@@ -65,7 +65,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--budget", type=int, default=1024, help="total prompt tokens, every row")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
-    ap.add_argument("--order", choices=[o.value for o in PackingOrder], default="coverage")
+    ap.add_argument("--order", choices=[o.value for o in PackingOrder],
+                    help="lore's packing (default: the packing setting)")
     ap.add_argument("--reach", type=int,
                     help="lore's neighbours each side of a hit (0: no expansion; default: the "
                     "order's own)")
@@ -93,7 +94,8 @@ def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Ro
     settings = bench_settings(args.docs, overrides_of(args.overrides))
     embedder = load_embedder(settings)
     version = ensure_index(settings, args.docs, embedder)
-    service = lore_service(settings, embedder, PackingOrder(args.order), args.reach)
+    order = PackingOrder(args.order) if args.order else None
+    service = lore_service(settings, embedder, order, args.reach)
     count = get_tokenizer(settings.embedding_model).count
     depth = max(settings.dense_k, settings.sparse_k)
     rows: dict[str, Row] = {}

@@ -57,7 +57,7 @@ def ensure_index(settings: Settings, docs: Path, embedder: SentenceTransformerEm
 
 
 def lore_service(
-    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder,
+    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder | None,
     reach: int | None,
 ) -> QAService:
     """lore's own QA path; the answerer never abstains so the threshold can be swept offline."""

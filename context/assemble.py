@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from context.coverage import COVERAGE_REACH, pack_coverage
+from context.coverage import coverage_reach, pack_coverage
 from context.packing import (
     NEIGHBOUR_REACH,
     NeighbourFetch,
@@ -43,9 +43,9 @@ def assemble(
     below = [h for h in hits if h.score < min_score]
     candidates = kept
     if neighbours is not None:
-        if reach is None:
-            reach = COVERAGE_REACH if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
-        candidates = windows(kept, reach, neighbours, (d.chunk.chunk.id for d in duplicates))
+        default = coverage_reach(kept) if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
+        reach_of = default if reach is None else reach
+        candidates = windows(kept, reach_of, neighbours, (d.chunk.chunk.id for d in duplicates))
     packed, redundant = _pack(candidates, question, budget.context, count, order)
     passages = tuple(reading_order(packed))
     placed = {cid for p in passages for cid in p.chunk_ids}

@@ -30,16 +30,16 @@ class ContextBuilder:
         settings: Settings,
         *,
         min_score: float = 0.0,
-        order: PackingOrder = PackingOrder.COVERAGE,
+        order: PackingOrder | None = None,
         reach: int | None = None,
     ) -> None:
-        """`reach`: neighbours on each side of a hit that come with it (0: none; None: the
-        order's default)."""
+        """`order`: None for `settings.packing`; `reach`: neighbours on each side of a hit that
+        come with it (0: none; None: the order's default)."""
         self.store = store
         self.count = tokenizer.count
         self.total = settings.budget_tokens
         self.min_score = min_score
-        self.order = order
+        self.order = order or settings.packing
         self.reach = reach
 
     def build(

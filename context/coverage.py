@@ -16,8 +16,10 @@ the rest.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Sequence
 
+from context.packing import NEIGHBOUR_DECAY
 from context.render import Count
 from context.selection import Selection
 from context.units import Unit, units_of
@@ -29,9 +31,10 @@ from lore.models import Passage, ScoredChunk
 # 5 / 10 / 15 / 20 on the rhdh dev set: context recall 0.656 / 0.662 / 0.655 / 0.641
 # (docs/tuning.md, third round).
 FOCUS = 10
-# Candidates weighing less are not split: their sentences would need 10 times the new terms
-# per token of the best chunk's to be taken. 0.05 / 0.1 / 0.2 / 0.3 on rhdh: recall 0.662 /
-# 0.662 / 0.662 / 0.649, and at 0.1 assembly takes 3.8 ms instead of 5.3.
+# Candidates weighing less are not split (nor their neighbours fetched): their sentences would
+# need 10 times the new terms per token of the best chunk's to be taken. 0.1 / 0.2 / 0.3 on
+# rhdh: context recall 0.670 / 0.670 / 0.655, hit@0.5 0.820 / 0.812 / 0.776; 0.2 is a tenth
+# faster but lets one unanswerable question of the sample set through.
 MIN_WEIGHT = 0.1
 # Neighbours each side of a hit: sentences are cheaper to leave out than whole chunks, so a
 # wider window pays; 3 / 4 / 6 on rhdh: 0.657 / 0.662 / 0.664 context recall.
@@ -43,9 +46,21 @@ COVERAGE_REACH = 4
 QUESTION_SHARE = 0.25
 
 
-def gain(unit: Unit, weight: float, covered: set[str], question: frozenset[str]) -> float:
-    new = len(unit.terms - covered) + QUESTION_SHARE * len(unit.terms & question)
-    return weight * new / (unit.tokens + 1)
+def coverage_reach(
+    hits: Sequence[ScoredChunk], decay: float = NEIGHBOUR_DECAY
+) -> Callable[[ScoredChunk], int]:
+    """Per hit, the farthest neighbour that can still weigh MIN_WEIGHT, at most COVERAGE_REACH:
+    a neighbour d positions away weighs (hit score / best * decay**d) ** FOCUS, and fetching
+    one that weighs less only feeds sentences never weighed (a third of the fetches)."""
+    best = max((h.score for h in hits), default=0.0)
+
+    def reach(hit: ScoredChunk) -> int:
+        if best <= 0 or hit.score <= 0:
+            return COVERAGE_REACH
+        room = (math.log(MIN_WEIGHT) / FOCUS - math.log(hit.score / best)) / math.log(decay)
+        return max(0, min(COVERAGE_REACH, math.floor(room + 1e-9)))
+
+    return reach
 
 
 def cover(
@@ -59,14 +74,17 @@ def cover(
     A unit saying what a packed one said, in the same words, is never offered: its question
     terms would keep it worth packing, and the manuals repeat whole sentences across books.
     """
+    # gain = scale * (|terms - covered| + asked): only the first part changes as units go in.
+    scale = [w / (u.tokens + 1) for u, w in units]
+    asked = [QUESTION_SHARE * len(u.terms & question) for u, _ in units]
     covered: set[str] = set()
     said: set[frozenset[str]] = set()
-    heap = [(-gain(u, w, covered, question), i) for i, (u, w) in enumerate(units)]
+    heap = [(-scale[i] * (len(u.terms) + asked[i]), i) for i, (u, _) in enumerate(units)]
     heapq.heapify(heap)
     while heap:
         _, i = heapq.heappop(heap)
-        unit, weight = units[i]
-        fresh = gain(unit, weight, covered, question)
+        unit = units[i][0]
+        fresh = scale[i] * (len(unit.terms - covered) + asked[i])
         if fresh <= 0 or unit.terms in said:
             continue
         if heap and fresh < -heap[0][0]:
@@ -83,20 +101,15 @@ def pack_coverage(
     """The passages of the sentences taken within `limit` tokens, and the ids of the
     candidates left out because every term they hold is in them already."""
     best = max((c.score for c in candidates), default=0.0)
-    weights = {c.chunk.id: (c.score / best) ** FOCUS if best > 0 else 1.0 for c in candidates}
-    units = [
-        (u, weights[c.chunk.id])
-        for c in candidates
-        if weights[c.chunk.id] >= MIN_WEIGHT
-        for u in units_of(c.chunk, count)
-    ]
+    weights = [(c, (c.score / best) ** FOCUS if best > 0 else 1.0) for c in candidates]
+    weighed = [(c, w, units_of(c.chunk, count)) for c, w in weights if w >= MIN_WEIGHT]
+    units = [(u, w) for _, w, us in weighed for u in us]
     selection = Selection(limit, count, {c.chunk.id: c.score for c in candidates})
-    asked = frozenset(tokenize(question, Analyzer.STOPWORDS))
-    covered = cover(units, asked, selection.add)
+    covered = cover(units, frozenset(tokenize(question, Analyzer.STOPWORDS)), selection.add)
     placed = selection.placed()
     repeats = [
         c.chunk.id
-        for c in candidates
-        if c.chunk.id not in placed and all(u.terms <= covered for u in units_of(c.chunk, count))
+        for c, _, us in weighed
+        if c.chunk.id not in placed and all(u.terms <= covered for u in us)
     ]
     return selection.passages(), repeats

@@ -23,6 +23,7 @@ from context.trim import trim_to_fit
 from lore.models import Chunk, Passage, ScoredChunk
 
 NeighbourFetch = Callable[[str, Sequence[int]], Sequence[Chunk]]
+Reach = int | Callable[[ScoredChunk], int]  # neighbours each side: for every hit, or per hit
 # Two chunks either side of a hit: +1.6 points of context recall over one on the rhdh dev set,
 # while three gain nothing more and spend a small budget on one document (docs/tuning.md).
 NEIGHBOUR_REACH = 2
@@ -118,7 +119,7 @@ def pack_hits(packer: Packer, hits: Iterable[ScoredChunk]) -> None:
 
 
 def windows(
-    hits: Sequence[ScoredChunk], reach: int, fetch: NeighbourFetch, skip: Iterable[str] = (),
+    hits: Sequence[ScoredChunk], reach: Reach, fetch: NeighbourFetch, skip: Iterable[str] = (),
     decay: float = NEIGHBOUR_DECAY,
 ) -> list[ScoredChunk]:
     """The hits and their neighbours out to `reach` positions, each chunk once, best first.
@@ -130,7 +131,7 @@ def windows(
     found = _around(hits, reach, fetch)
     best: dict[str, ScoredChunk] = {}
     for hit in hits:
-        for d in _offsets(reach):
+        for d in _offsets(_reach(reach, hit)):
             chunk = found.get((hit.chunk.source, hit.chunk.position + d))
             score = hit.score * decay ** abs(d)
             if chunk is not None and (chunk.id not in best or score > best[chunk.id].score):
@@ -144,15 +145,19 @@ def windows(
     return out
 
 
+def _reach(reach: Reach, hit: ScoredChunk) -> int:
+    return reach(hit) if callable(reach) else reach
+
+
 def _around(
-    hits: Sequence[ScoredChunk], reach: int, fetch: NeighbourFetch
+    hits: Sequence[ScoredChunk], reach: Reach, fetch: NeighbourFetch
 ) -> dict[tuple[str, int], Chunk]:
     """The hits and the chunks out to `reach` positions from them, by (source, position)."""
     wanted: dict[str, set[int]] = {}
     for hit in hits:
-        p = hit.chunk.position
+        p, r = hit.chunk.position, _reach(reach, hit)
         wanted.setdefault(hit.chunk.source, set()).update(
-            p + d for d in range(-reach, reach + 1) if d and p + d >= 0)
+            p + d for d in range(-r, r + 1) if d and p + d >= 0)
     found = {(c.source, c.position): c for s, pos in wanted.items() if pos
              for c in fetch(s, sorted(pos))}
     return found | {(h.chunk.source, h.chunk.position): h.chunk for h in hits}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from context.passages import Piece, build_passages, frame_tokens
+from context.passages import GAP_TOKENS, Piece, build_passages, frame_tokens
 from context.render import Count
 from context.units import Unit
 from lore.models import Passage
@@ -44,7 +44,12 @@ class Selection:
         before = doc.units.get(cid, [])
         taken = sorted([*before, unit], key=lambda u: u.index)
         pieces = {**doc.pieces, cid: pieces_of(taken, self.scores[cid])}
-        frame = frame_tokens((p for ps in pieces.values() for p in ps), self.count)
+        if before and not unit.edge:
+            # Inside a chunk already placed: its section, and how it meets the chunks either
+            # side, stay as they were; only the gap lines between its own pieces change.
+            frame = doc.tokens - doc.text + GAP_TOKENS * (len(pieces[cid]) - len(doc.pieces[cid]))
+        else:
+            frame = frame_tokens((p for ps in pieces.values() for p in ps), self.count)
         tokens = doc.text + unit.tokens + frame
         if self.used - doc.tokens + tokens > self.limit:
             return False

@@ -22,31 +22,26 @@ Span = tuple[int, int]
 UNIT_CACHE = 16_384
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     chunk: Chunk
     index: int  # order among the chunk's units
     span: Span  # in chunk.text
     terms: frozenset[str]
     tokens: int
-
-
-def units_of(chunk: Chunk, count: Count) -> tuple[Unit, ...]:
-    """The sentences of the chunk's text after its overlap (the previous chunk's tail)."""
-    return tuple(
-        Unit(chunk, i, span, terms, tokens)
-        for i, (span, terms, tokens) in enumerate(_profile(chunk.text, chunk.overlap, count))
-    )
-
-
-Profile = tuple[tuple[Span, frozenset[str], int], ...]
+    edge: bool  # the chunk's first or last unit: where it meets the chunks either side
 
 
 @lru_cache(maxsize=UNIT_CACHE)
-def _profile(text: str, overlap: int, count: Count) -> Profile:
-    parts = ((span, text[span[0] : span[1]]) for span in sentence_spans(text, overlap))
+def units_of(chunk: Chunk, count: Count) -> tuple[Unit, ...]:
+    """The sentences of the chunk's text after its overlap (the previous chunk's tail)."""
+    spans = sentence_spans(chunk.text, chunk.overlap)
+    last = len(spans) - 1
     return tuple(
-        (span, frozenset(tokenize(part, Analyzer.STOPWORDS)), count(part)) for span, part in parts
+        Unit(chunk, i, span, frozenset(tokenize(part, Analyzer.STOPWORDS)), count(part),
+             i in (0, last))
+        for i, span in enumerate(spans)
+        for part in (chunk.text[span[0] : span[1]],)
     )
 
 

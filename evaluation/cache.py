@@ -25,7 +25,7 @@ from lore.settings import Settings
 # Settings read at question time: changing any of them can move every metric.
 QUERY_SETTINGS = (
     "dense_k", "sparse_k", "rrf_k", "dense_weight", "sparse_weight", "trust_weight",
-    "freshness_half_life_days", "top_k", "min_evidence", "query_encoder",
+    "freshness_half_life_days", "top_k", "min_evidence", "query_encoder", "packing",
 )
 # The code between a question and its answer: a change to any of it can move every metric.
 QUERY_CODE = ("retrieval", "context", "answer", "lore/qa.py")

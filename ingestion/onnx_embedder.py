@@ -95,6 +95,8 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Spinning workers would hold the cores between questions, which other requests need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(self.path), options,
                                              providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]

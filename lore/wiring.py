@@ -72,7 +72,8 @@ def load_query_embedder(settings: Settings) -> Embedder:
 
     cache = settings.onnx_cache or ensure_home(settings.home) / "cache" / "onnx"
     try:
-        return OnnxEmbedder(settings.embedding_model, cache, batch_size=settings.embed_batch)
+        return OnnxEmbedder(settings.embedding_model, cache, threads=settings.query_threads,
+                            batch_size=settings.embed_batch)
     except Exception as exc:  # a model torch cannot export still serves, only slower
         log.warning("cannot run %s on onnxruntime (%s); embedding questions with torch",
                     settings.embedding_model, exc)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from context.builder import ContextBuilder
+from context.packing import PackingOrder
 from context.render import render_passages
 from index.bm25 import doc_vectors
 from index.edge import EdgeStore
@@ -112,3 +113,12 @@ def test_duplicates_are_reported(setup: tuple, tokenizer: Tokenizer) -> None:
     assert [d.source for d in dupes] == ["hr/leave-copy.md"]
     assert dupes[0].tokens > 0
     assert all(p.source != "hr/leave-copy.md" for p in ctx.passages)
+
+
+def test_the_packing_setting_reaches_the_builder(setup: tuple, tokenizer: Tokenizer) -> None:
+    store, _, settings, _ = setup
+    assert ContextBuilder(store, tokenizer, settings).order is PackingOrder.COVERAGE
+    whole = settings.model_copy(update={"packing": PackingOrder.SCORE})
+    assert ContextBuilder(store, tokenizer, whole).order is PackingOrder.SCORE
+    assert ContextBuilder(store, tokenizer, whole, order=PackingOrder.DENSITY).order is (
+        PackingOrder.DENSITY)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from context.coverage import COVERAGE_REACH, MIN_WEIGHT, cover, pack_coverage
-from context.packing import windows
+from context.coverage import (
+    COVERAGE_REACH,
+    FOCUS,
+    MIN_WEIGHT,
+    cover,
+    coverage_reach,
+    pack_coverage,
+)
+from context.packing import NEIGHBOUR_DECAY, windows
 from context.passages import GAP
 from context.render import render_passages
 from context.units import Unit
@@ -33,7 +40,7 @@ Fetch = Callable[[str, Sequence[int]], list[Chunk]]
 def unit(make_chunk: Callable[..., Chunk], i: int, text: str) -> Unit:
     chunk = make_chunk("d.md", 0, text)
     return Unit(chunk, i, (0, len(text)), frozenset(tokenize(text, Analyzer.STOPWORDS)),
-                len(text.split()))
+                len(text.split()), True)
 
 
 def test_cover_takes_new_terms_per_token_and_skips_repeats(
@@ -99,3 +106,17 @@ def test_left_out_sentences_are_marked_and_repeats_reported(
     assert p.text == f"Keys rotate every 90 days.\n{GAP}\nRevoke a leaked key at once."
     assert p.chunk_ids == (first.id, later.id)
     assert repeats == [copy.id]
+
+
+def test_reach_stops_where_neighbours_can_no_longer_weigh(scored: Scored) -> None:
+    hits = scored(("ops/deploy.md#1", 1.0), ("hr/leave.md#0", 0.85), ("security/keys.md#0", 0.7))
+    reach = coverage_reach(hits)
+    assert reach(hits[0]) == COVERAGE_REACH and reach(hits[2]) == 0
+    assert 0 < reach(hits[1]) < COVERAGE_REACH
+    def weight(score: float, d: int) -> float:
+        return (score * NEIGHBOUR_DECAY**d) ** FOCUS
+
+    for h in hits[1:]:  # the last neighbour fetched weighs enough, the next would not
+        r = reach(h)
+        assert (r == 0 and weight(h.score, 0) < MIN_WEIGHT) or weight(h.score, r) >= MIN_WEIGHT
+        assert weight(h.score, r + 1) < MIN_WEIGHT

@@ -45,6 +45,12 @@ def test_the_export_is_reused(onnx: OnnxEmbedder, model_path: str, monkeypatch) 
     assert [p.suffix for p in cache.iterdir()] == [".onnx"]  # no temporary file left behind
 
 
+def test_threads_change_the_time_not_the_vectors(onnx: OnnxEmbedder, model_path: str) -> None:
+    """Questions run on 2 threads (Settings.query_threads); the vectors must not depend on it."""
+    two = OnnxEmbedder(model_path, onnx.path.parent, threads=2)
+    assert (two.embed(TEXTS) * onnx.embed(TEXTS)).sum(axis=1).min() > 0.99999
+
+
 def test_the_export_key_follows_the_model_files(tmp_path: Path, model_path: str) -> None:
     copy = tmp_path / "model"
     shutil.copytree(model_path, copy)
