@@ -28,8 +28,8 @@ from lore.models import Passage, ScoredChunk
 
 # How fast a candidate's sentences lose to the best one's: with a neighbour scored 0.97 per
 # position from its hit, 10 gives the sentence 3 chunks away 0.4 of the hit's weight. Swept
-# 5 / 10 / 15 / 20 on the rhdh dev set: context recall 0.656 / 0.662 / 0.655 / 0.641
-# (docs/tuning.md, third round).
+# 5 / 10 / 15 / 20 on the rhdh dev set (question share 0.5): context recall 0.656 / 0.662 /
+# 0.655 / 0.641 (docs/tuning.md, third round).
 FOCUS = 10
 # Candidates weighing less are not split (nor their neighbours fetched): their sentences would
 # need 10 times the new terms per token of the best chunk's to be taken. 0.1 / 0.2 / 0.3 on

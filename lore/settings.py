@@ -70,7 +70,7 @@ class Settings(BaseSettings):
 
     # --- context / answers ---
     # "coverage": the sentences of the hits and their neighbours that add the most new words
-    # per token (context recall 0.571 -> 0.669 on the rhdh dev set, docs/tuning.md); "score":
+    # per token (context recall 0.571 -> 0.670 on the rhdh dev set, docs/tuning.md); "score":
     # whole chunks, best first, for a corpus whose every step must arrive intact.
     packing: PackingOrder = PackingOrder.COVERAGE
     budget_tokens: int = 1024
