@@ -51,7 +51,7 @@ def coverage_reach(
 ) -> Callable[[ScoredChunk], int]:
     """Per hit, the farthest neighbour that can still weigh MIN_WEIGHT, at most COVERAGE_REACH:
     a neighbour d positions away weighs (hit score / best * decay**d) ** FOCUS, and fetching
-    one that weighs less only feeds sentences never weighed (a third of the fetches)."""
+    one that weighs less would only feed sentences never weighed."""
     best = max((h.score for h in hits), default=0.0)
 
     def reach(hit: ScoredChunk) -> int:
