@@ -87,14 +87,14 @@ def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) ->
     for prev, piece in pairwise(run):
         goes_on = contiguous(prev, piece)
         added = fresh(text, piece) if goes_on else piece.text.strip()
-        if not added:
-            continue
         join = "\n" if goes_on else f"\n{GAP}\n"
         if piece.chunk.id != ids[-1]:
+            # The chunk starts after the join; if it added nothing it shares the last start.
             ids.append(piece.chunk.id)
-            starts.append(len(text) + len(join))
-        text = f"{text}{join}{added}"
-        tokens += text_tokens(piece.chunk, added, count) + (0 if goes_on else GAP_TOKENS)
+            starts.append(len(text) + len(join) if added else starts[-1])
+        if added:
+            text = f"{text}{join}{added}"
+            tokens += text_tokens(piece.chunk, added, count) + (0 if goes_on else GAP_TOKENS)
     return Passage(
         source=first.source,
         title=first.title,
