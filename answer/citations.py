@@ -1,20 +1,14 @@
-"""Checks that an answer is grounded: every claim cited, every citation quoting its claim."""
+"""Checks a finished quoted answer: every claim cited, every citation quoting its claim.
+
+What the extractive answerer promises (and the tests hold it to); answer/grounding.py is the
+check every generator's draft goes through.
+"""
 
 from __future__ import annotations
 
-import re
-
-from lore.models import Answer, Citation
-
-# "[3]" after a sentence. Source sentences containing this pattern are never quoted (see
-# answer/scoring.py), so every match in an answer is a marker we wrote.
-MARKER = re.compile(r"\[(\d+)\]")
-_MARKER_RUN = re.compile(r"(?:\s*\[\d+\])+")
-
-
-def normalise(text: str) -> str:
-    """Whitespace-insensitive form: quoting may rejoin lines that the source wrapped."""
-    return " ".join(text.split())
+from answer.grounding import MARKER, MARKER_RUN
+from core.models import Answer, Citation
+from core.text import squash
 
 
 def verify(answer: Answer) -> list[str]:
@@ -25,16 +19,16 @@ def verify(answer: Answer) -> list[str]:
     problems = _numbering(answer.citations)
     used: list[int] = []
     pos = 0
-    for run in _MARKER_RUN.finditer(answer.text):
-        sentence = normalise(answer.text[pos : run.start()])
+    for run in MARKER_RUN.finditer(answer.text):
+        sentence = squash(answer.text[pos : run.start()])
         pos = run.end()
         if not sentence:
             problems.append(f"marker run {run.group().strip()!r} follows no sentence")
         for n in map(int, MARKER.findall(run.group())):
             used.append(n)
             problems.extend(_check_marker(n, sentence, by_n))
-    if normalise(answer.text[pos:]):
-        problems.append(f"uncited text: {normalise(answer.text[pos:])!r}")
+    if squash(answer.text[pos:]):
+        problems.append(f"uncited text: {squash(answer.text[pos:])!r}")
     if not used:
         problems.append("the answer cites nothing")
     problems.extend(f"citation [{n}] is never used" for n in sorted(set(by_n) - set(used)))
@@ -55,6 +49,6 @@ def _check_marker(n: int, sentence: str, by_n: dict[int, Citation]) -> list[str]
     citation = by_n.get(n)
     if citation is None:
         return [f"marker [{n}] has no citation"]
-    if sentence and sentence not in normalise(citation.text):
+    if sentence and sentence not in squash(citation.text):
         return [f"sentence {sentence!r} is not in the text of citation [{n}]"]
     return []

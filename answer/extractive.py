@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-
-from answer.citations import MARKER, normalise, verify
+from answer.base import Draft, GenerationInput
 from answer.compose import Pick, compose
 from answer.expect import Expect, expectation, satisfies
+from answer.grounding import MARKER, NOT_FOUND
+from answer.prompt import SYSTEM_PROMPT
 from answer.relevance import Embed, Relevance, relevance
-from answer.sentences import split_sentences
-from answer.terms import words
-from lore.models import Answer, Context, Turn
+from core.models import Context
+from core.text import sentences, squash, word_count
 
-log = logging.getLogger(__name__)
-
-NOT_FOUND = "Not found in the indexed documents."
 # Swept in docs/tuning.md: against 0.35, 0.30 refuses fewer answerable questions (rhdh dev 48% ->
 # 39%, sample set 19% -> 12%) and still abstains on 5 of the 6 unanswerable sample questions;
 # 0.25 answers a second one. Same value as Settings.min_evidence.
@@ -38,7 +34,8 @@ DUPLICATE_JACCARD = 0.7
 
 
 class ExtractiveAnswerer:
-    """Generator without an LLM. `history` is not used: retrieval resolves follow-ups.
+    """Generator without an LLM: it cannot read the history, so it matches sentences to the
+    standalone question retrieval searched with.
 
     `embed` (texts → L2-normalised rows, e.g. SentenceTransformerEmbedder.embed) blends the
     model's cosine into relevance; without it scoring is lexical only.
@@ -52,33 +49,37 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.max_words = max_words
         self.embed = embed
+        # Counted against the budget even offline, so the context size does not change when
+        # a model takes over.
+        self.system_prompt = SYSTEM_PROMPT
 
-    def answer(self, question: str, context: Context, history: tuple[Turn, ...] = ()) -> Answer:
+    def generate(self, request: GenerationInput) -> Draft:
+        question, context = request.standalone, request.context
         cands = candidates(context)
         if not cands:
             return abstain(0.0)
-        sentences = [normalise(c.sentence.text) for c in cands]
-        rel = relevance(question, sentences, [topic(context, c) for c in cands], self.embed)
+        texts = [squash(c.sentence.text) for c in cands]
+        rel = relevance(question, texts, [topic(context, c) for c in cands], self.embed)
         chosen = self.select(rank(question, context, cands, rel), cands, rel)
         evidence = rel.score(chosen)
         if evidence < self.threshold:
             return abstain(evidence)
         sources = [context.passages[c.passage].source for c in cands]
         quoted = _quoted(chosen, sources, rel)
-        return checked(compose([cands[i] for i in quoted], context.passages, evidence))
+        return compose([cands[i] for i in quoted], evidence)
 
     def select(self, ranked: list[int], cands: list[Pick], rel: Relevance) -> list[int]:
         """The leading sentence, then supporting, non-repeating ones within the length bound."""
         lead = ranked[0]
         chosen = [lead]
-        budget = self.max_words - words(cands[lead].sentence.text)
+        budget = self.max_words - word_count(cands[lead].sentence.text)
         strong = SUPPORT_RATIO * rel.score([lead])
         for i in ranked[1:]:
             if len(chosen) >= self.max_sentences:
                 break
             gain = rel.covered([*chosen, i]) - rel.covered(chosen)
             useful = rel.score([i]) >= strong or gain >= MIN_GAIN
-            size = words(cands[i].sentence.text)
+            size = word_count(cands[i].sentence.text)
             if useful and size <= budget and not _repeats(i, chosen, rel):
                 chosen.append(i)
                 budget -= size
@@ -90,9 +91,9 @@ def candidates(context: Context) -> list[Pick]:
     seen: set[str] = set()
     out: list[Pick] = []
     for i, passage in enumerate(context.passages):
-        for s in split_sentences(passage.text):
-            key = normalise(s.text)
-            if words(key) >= MIN_WORDS and not MARKER.search(key) and key not in seen:
+        for s in sentences(passage.text):
+            key = squash(s.text)
+            if word_count(key) >= MIN_WORDS and not MARKER.search(key) and key not in seen:
                 seen.add(key)
                 out.append(Pick(i, s))
     return out
@@ -137,20 +138,5 @@ def _repeats(i: int, chosen: list[int], rel: Relevance) -> bool:
     return any(jaccard(rel.terms[i], rel.terms[j]) >= DUPLICATE_JACCARD for j in chosen)
 
 
-def abstain(evidence: float) -> Answer:
-    return Answer(text=NOT_FOUND, abstained=True, citations=(), evidence=evidence)
-
-
-def checked(draft: Answer) -> Answer:
-    """The draft if it verifies, else an abstention: never an answer with a broken citation.
-
-    Abstaining rather than raising: a failure here comes from some document's text (odd
-    whitespace, a quote the splitter cut differently), so raising would turn one document into
-    an error for every question that retrieves it, while abstaining keeps the contract. The
-    warning makes the failure visible.
-    """
-    problems = verify(draft)
-    if problems:
-        log.warning("extractive answer failed verification, abstaining: %s", "; ".join(problems))
-        return abstain(draft.evidence)
-    return draft
+def abstain(evidence: float) -> Draft:
+    return Draft(text=NOT_FOUND, abstained=True, evidence=evidence)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from answer.terms import terms
+from core.text import Analyzer, tokenize
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -54,9 +54,11 @@ def relevance(
 ) -> Relevance:
     """`topics[i]` is the title and section path above sentence i: a sentence under "Leave
     policy" is about leave even when it only says "days" (the word the model saw as well)."""
-    docs = tuple(frozenset(terms(f"{t}\n{s}")) for s, t in zip(sentences, topics, strict=True))
+    docs = tuple(frozenset(tokenize(f"{t}\n{s}", Analyzer.CONTENT))
+                 for s, t in zip(sentences, topics, strict=True))
     df = Counter(t for doc in docs for t in doc)
-    weight = {t: _idf(len(docs), df[t]) for t in {_spelled(q, df) for q in terms(question)}}
+    asked = {_spelled(q, df) for q in tokenize(question, Analyzer.CONTENT)}
+    weight = {t: _idf(len(docs), df[t]) for t in asked}
     cosine = None
     if embed is not None:
         vecs = embed([question, *sentences])

@@ -1,4 +1,4 @@
-"""The FastAPI application: heavy objects load once in the lifespan."""
+"""The FastAPI application: the query side is built once, in the lifespan."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from api import errors
 from api.auth import is_open
 from api.routes import health, qa, versions
-from lore.qa import QAService
+from lore.compose import Lore, build
+from lore.offline import stay_offline
 from lore.settings import Settings, get_settings
 
 log = logging.getLogger("lore.api")
@@ -29,27 +30,27 @@ def limit_query_threads() -> None:
     torch.set_num_threads(QUERY_THREADS)
 
 
-def create_app(settings: Settings | None = None, service: QAService | None = None) -> FastAPI:
-    """`service` lets a caller share an already-loaded service (tests); without one the app
-    loads its own at start-up and tunes it for serving (`lore serve`)."""
+def create_app(settings: Settings | None = None, lore: Lore | None = None) -> FastAPI:
+    """`lore` lets a caller share an already-built query side (tests); without one the app
+    builds its own at start-up and tunes it for serving (`lore serve`)."""
+    stay_offline()
+    settings = settings or (lore.settings if lore is not None else get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        s = app.dependency_overrides.get(get_settings, get_settings)()
-        if is_open(s):
+        if is_open(settings):
             log.warning("no API keys configured: every route is open (set LORE_READER_KEYS / "
                         "LORE_ADMIN_KEYS for anything but local use)")
-        if service is None:  # the app owns the model: tune it for serving single queries
+        if lore is None:  # the app owns the model: tune it for serving single queries
             limit_query_threads()
-        app.state.service = service or QAService.load(s)
-        app.state.service.active.refresh()
+        app.state.lore = lore or build(settings)
+        app.state.lore.active.refresh()
         yield
-        if service is None:
-            app.state.service.close()
+        if lore is None:
+            app.state.lore.close()
 
     app = FastAPI(title="lore", version="0.1.0", lifespan=lifespan)
-    if settings is not None:
-        app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings
     errors.install(app)
     for module in (health, qa, versions):
         app.include_router(module.router)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Header
 
 from api.deps import SettingsDep
-from lore.errors import Forbidden, Unauthenticated
+from core.errors import Forbidden, Unauthenticated
 from lore.settings import Settings
 
 
@@ -20,7 +20,7 @@ class Role(StrEnum):
 
 def is_open(settings: Settings) -> bool:
     """No keys configured: local use, every route open (announced at start-up)."""
-    return not (settings.reader_keys or settings.admin_keys)
+    return not (settings.serve.reader_keys or settings.serve.admin_keys)
 
 
 def _matches(key: str, keys: list[str]) -> bool:
@@ -33,9 +33,9 @@ def role_of(settings: Settings, key: str | None) -> Role:
         return Role.ADMIN
     if not key:
         raise Unauthenticated("missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'")
-    if _matches(key, settings.admin_keys):
+    if _matches(key, settings.serve.admin_keys):
         return Role.ADMIN
-    if _matches(key, settings.reader_keys):
+    if _matches(key, settings.serve.reader_keys):
         return Role.READER
     raise Unauthenticated("unknown API key")
 

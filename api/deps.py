@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings and the service loaded once in the lifespan."""
+"""FastAPI dependencies: the settings and the query side, built once and kept on app.state."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from lore.qa import QAService
-from lore.settings import Settings, get_settings
+from lore.compose import Lore
+from lore.settings import Settings
 
+
+# async: these never block, and FastAPI runs a sync dependency in its thread pool.
+async def get_lore(request: Request) -> Lore:
+    return request.app.state.lore
+
+
+async def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+LoreDep = Annotated[Lore, Depends(get_lore)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_service(request: Request) -> QAService:  # async: no thread-pool hand-off
-    return request.app.state.service
-
-
-ServiceDep = Annotated[QAService, Depends(get_service)]

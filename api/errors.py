@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from lore.errors import (
+from core.errors import (
     BadInput,
     Conflict,
     Forbidden,

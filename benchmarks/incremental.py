@@ -18,14 +18,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.edge import EdgeStore
-from index.registry import Registry
-from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
 from ingestion.report import RunReport
-from ingestion.trust import TrustConfig
+from lore import compose
+from lore.compose import load_embedder
 from lore.settings import Settings
-from lore.wiring import load_embedder
 
 DEFAULT_DOCS = Path("/usr/share/doc/python3.11/html")
 EDITED_SHARE = 0.01  # 1% of the pages change between the two runs
@@ -74,12 +71,11 @@ def row(name: str, t: Timed) -> str:
 
 def main(src: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        docs, settings = Path(tmp) / "docs", Settings(home=Path(tmp) / "home")
+        docs, settings = Path(tmp) / "docs", Settings.of(home=Path(tmp) / "home")
         pages = copy_pages(src, docs)
         embedder = load_embedder(settings)
         embedder.embed(["warm-up: first calls pay for lazy initialisation"] * 64)
-        ingestor = Ingestor(settings, EdgeStore(settings.home / "index"), Registry(settings.home),
-                            embedder, EmbeddingCache(settings.home / "cache.sqlite"), TrustConfig())
+        ingestor = compose.ingestor(settings, embedder)
         full = timed(ingestor, docs)
         edited = edit(pages)
         incremental = timed(ingestor, docs)

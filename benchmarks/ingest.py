@@ -13,24 +13,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.edge import EdgeStore
-from index.registry import Registry
-from ingestion.cache import EmbeddingCache
-from ingestion.pipeline import Ingestor
-from ingestion.trust import TrustConfig
+from lore import compose
+from lore.compose import load_embedder
 from lore.settings import Settings
-from lore.wiring import load_embedder
 
 DEFAULT_DOCS = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "rhdh" / "docs"
 
 
 def main(docs: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp))
+        settings = Settings.of(home=Path(tmp))
         embedder = load_embedder(settings)
         embedder.embed(["warm-up: first calls pay for lazy initialisation"] * 64)
-        ingestor = Ingestor(settings, EdgeStore(settings.home / "index"), Registry(settings.home),
-                            embedder, EmbeddingCache(settings.home / "cache.sqlite"), TrustConfig())
+        ingestor = compose.ingestor(settings, embedder)
         t0 = time.perf_counter()
         first = ingestor.run(docs, promote=True)
         t_first = time.perf_counter() - t0

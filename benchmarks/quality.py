@@ -1,7 +1,7 @@
 """Retrieval and context quality at one token budget: reference retrievers, lore, a stock peer.
 
     .venv/bin/python benchmarks/quality.py [--write] [--set chunk_tokens=160 ...]
-        [--order coverage|score|density] [--reach N] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
+        [--set packing=score] [--set reach=N] [--rows bm25,dense,rrf,lore,haystack] [--sweep]
 
 Scores the rhdh dev set (../shared/datasets/rhdh) by default: context recall of the reference
 contexts in the packed context, hit@0.5, answer token F1 and p50 retrieval+packing latency.
@@ -29,15 +29,16 @@ from quality_ceiling import Ceiling, ceiling
 from quality_haystack import haystack_row
 from quality_rows import RRF_K, ChunkIndex, Row, baseline_rows, lore_row
 from quality_score import Outcome, Summary, outcome, sweep_table, table, write_section
-from quality_setup import CACHE, bench_settings, ensure_index, lore_service
+from quality_setup import CACHE, bench_settings, ensure_index, lore_app
 
+from answer.base import GenerationInput
 from answer.extractive import ExtractiveAnswerer
-from context.packing import PackingOrder
+from answer.grounding import ground
+from core.tokenizer import get_tokenizer
 from evaluation import EvalItem, load_eval_set
 from ingestion.cache import EmbeddingCache
-from lore.settings import default_model_path
-from lore.tokenizer import get_tokenizer
-from lore.wiring import load_embedder
+from ingestion.config import default_model_path
+from lore.compose import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "rhdh"
@@ -65,11 +66,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--budget", type=int, default=1024, help="total prompt tokens, every row")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                     help="a Settings field for lore, e.g. chunk_tokens=160 (repeatable)")
-    ap.add_argument("--order", choices=[o.value for o in PackingOrder],
-                    help="lore's packing (default: the packing setting)")
-    ap.add_argument("--reach", type=int,
-                    help="lore's neighbours each side of a hit (0: no expansion; default: the "
-                    "order's own)")
     ap.add_argument("--rows", default=",".join(ROWS), help=f"comma-separated subset of {ROWS}")
     ap.add_argument("--limit", type=int, help="only the first N questions")
     ap.add_argument("--sweep", action="store_true", help="answer F1 per abstention threshold")
@@ -94,27 +90,27 @@ def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Ro
     settings = bench_settings(args.docs, overrides_of(args.overrides))
     embedder = load_embedder(settings)
     version = ensure_index(settings, args.docs, embedder)
-    order = PackingOrder(args.order) if args.order else None
-    service = lore_service(settings, embedder, order, args.reach)
-    count = get_tokenizer(settings.embedding_model).count
-    depth = max(settings.dense_k, settings.sparse_k)
+    app = lore_app(settings, embedder)
+    count = get_tokenizer(settings.ingest.embedding_model).count
+    depth = max(settings.retrieval.dense_k, settings.retrieval.sparse_k)
     rows: dict[str, Row] = {}
-    pairs = list(service.store.scan(version))
-    index = ChunkIndex([c for c, _ in pairs], np.stack([v for _, v in pairs]), settings.bm25_k1,
-                       settings.bm25_b)
+    pairs = list(app.store.scan(version))
+    ingest = settings.ingest
+    index = ChunkIndex([c for c, _ in pairs], np.stack([v for _, v in pairs]), ingest.bm25_k1,
+                       ingest.bm25_b)
     for key, row in baseline_rows(index, embedder, count, args.budget, depth).items():
         if key in wanted:
             rows[NAMES[key]] = row
     if "lore" in wanted:
-        rows[NAMES["lore"]] = lore_row(service, args.budget)
-    about = (f"{len(pairs)} lore chunks (chunk_tokens {settings.chunk_tokens}, overlap "
-             f"{settings.chunk_overlap}), {depth} candidates per retriever")
+        rows[NAMES["lore"]] = lore_row(app, args.budget)
+    about = (f"{len(pairs)} lore chunks (chunk_tokens {ingest.chunk_tokens}, overlap "
+             f"{ingest.chunk_overlap}), {depth} candidates per retriever")
     if "haystack" in wanted:
-        row, n = haystack_row(args.docs, settings.embedding_model, EmbeddingCache(CACHE), count,
+        row, n = haystack_row(args.docs, ingest.embedding_model, EmbeddingCache(CACHE), count,
                               args.budget, depth)
         rows[NAMES["haystack"]] = row
         about += f", {n} Haystack splits"
-    return rows, settings.min_evidence, about
+    return rows, settings.answer.min_evidence, about
 
 
 def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome]]:
@@ -125,7 +121,8 @@ def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome
         results[name] = []
         for item in items:
             got = row(item.question)
-            answer = got.answer or answerer.answer(item.question, got.context)
+            answer = got.answer or ground(answerer.generate(
+                GenerationInput(item.question, (), got.context, item.question)), got.context)
             results[name].append(outcome(item, got, answer))
         print(f"  scored {name}", file=sys.stderr)
     return results

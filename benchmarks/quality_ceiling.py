@@ -17,9 +17,9 @@ from quality_rows import budget_for
 from quality_score import HIT_RECALL
 
 from context.render import Count
+from core.tokenizer import Tokenizer
 from evaluation import EvalItem, context_recall, mean
 from evaluation.text import content_words, tokens
-from lore.tokenizer import Tokenizer
 
 # Fine enough that a finer slide moves the mean by well under a point; coarse enough to be quick.
 STEP = 16

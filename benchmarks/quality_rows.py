@@ -15,12 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from answer.prompt import SYSTEM_PROMPT
 from context.budget import plan_budget
 from context.render import Count, render_text
-from index.bm25 import tokenize
+from core.models import Answer, Budget, Chunk, Context, Passage
+from core.text import tokenize
 from ingestion.embedder import SentenceTransformerEmbedder
-from lore.models import Answer, Budget, Chunk, Context, Passage
-from lore.qa import SYSTEM_PROMPT, QAService
+from lore.compose import Lore
+from pipeline.runner import run
+from pipeline.state import Query, State, need
 from retrieval.fusion import rrf
 
 # Cormack et al. 2009, and lore's default: the reference hybrid row keeps it fixed.
@@ -112,13 +115,14 @@ def baseline_rows(
     }
 
 
-def lore_row(service: QAService, total: int) -> Row:
-    """Timed search (retrieval + assembly); the answer comes from the service's own ask."""
+def lore_row(app: Lore, total: int) -> Row:
+    """Timed search (retrieval + assembly); the answer comes from the evaluate flow."""
 
     def row(question: str) -> Retrieved:
         start = time.perf_counter()
-        found = service.search(question, budget=total)
+        found, _ = app.search(Query(question, budget=total))
         ms = (time.perf_counter() - start) * 1000
-        return Retrieved(found.context, ms, service.ask(question, budget=total).answer)
+        asked, _ = run(app.flows.evaluate, State(Query(question, budget=total)))
+        return Retrieved(need(found.prompt, "prompt").context, ms, asked.answer)
 
     return row

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from quality_rows import Retrieved
 
-from answer.citations import MARKER
 from answer.extractive import NOT_FOUND
+from answer.grounding import MARKER
 from context.render import render_passages
+from core.models import Answer
 from evaluation import EvalItem, context_recall, mean, percentile, token_f1
-from lore.models import Answer
 
 # The share of a reference context's content words that counts as "the evidence arrived".
 HIT_RECALL = 0.5

@@ -11,16 +11,12 @@ import tempfile
 from pathlib import Path
 
 from answer.extractive import ExtractiveAnswerer
-from context.builder import ContextBuilder
-from context.packing import PackingOrder
 from ingestion.cache import EmbeddingCache
 from ingestion.embedder import SentenceTransformerEmbedder
 from ingestion.pipeline import Ingestor
 from ingestion.trust import TrustConfig
-from lore.qa import QAService
+from lore.compose import Lore, build, open_registry, open_store
 from lore.settings import Settings
-from lore.tokenizer import get_tokenizer
-from lore.wiring import open_registry, open_store
 
 BENCH_ROOT = Path(tempfile.gettempdir()) / "lore-bench"
 CACHE = BENCH_ROOT / "embeddings.sqlite"
@@ -35,34 +31,28 @@ def corpus_key(docs: Path) -> str:
 
 
 def bench_settings(docs: Path, overrides: dict[str, str]) -> Settings:
-    """Settings(**overrides) with `home` chosen by corpus and fingerprint."""
-    probe = Settings(**overrides)  # type: ignore[arg-type]  # pydantic coerces the strings
-    home = BENCH_ROOT / f"{corpus_key(docs)}-{probe.fingerprint()}"
-    return Settings(home=home, **overrides)  # type: ignore[arg-type]
+    """Settings.of(**overrides) with `home` chosen by corpus and fingerprint."""
+    probe = Settings.of(**overrides)  # pydantic coerces the strings
+    home = BENCH_ROOT / f"{corpus_key(docs)}-{probe.ingest.fingerprint()}"
+    return Settings.of(home=home, **overrides)
 
 
 def ensure_index(settings: Settings, docs: Path, embedder: SentenceTransformerEmbedder) -> str:
     """The active version of the benchmark home, ingesting the corpus first if there is none."""
     registry = open_registry(settings)
     active = registry.active()
-    if active is not None and active.fingerprint == settings.fingerprint():
+    if active is not None and active.fingerprint == settings.ingest.fingerprint():
         return active.id
     store = open_store(settings)
     try:
-        ingestor = Ingestor(settings, store, registry, embedder, EmbeddingCache(CACHE),
+        ingestor = Ingestor(settings.ingest, store, registry, embedder, EmbeddingCache(CACHE),
                             TrustConfig())
         return ingestor.run(docs, promote=True).version
     finally:
         store.close()
 
 
-def lore_service(
-    settings: Settings, embedder: SentenceTransformerEmbedder, order: PackingOrder | None,
-    reach: int | None,
-) -> QAService:
-    """lore's own QA path; the answerer never abstains so the threshold can be swept offline."""
-    service = QAService(settings, open_store(settings), open_registry(settings), embedder,
-                        ExtractiveAnswerer(threshold=0.0))
-    service.builder = ContextBuilder(service.store, get_tokenizer(settings.embedding_model),
-                                     settings, order=order, reach=reach)
-    return service
+def lore_app(settings: Settings, embedder: SentenceTransformerEmbedder) -> Lore:
+    """lore's own query side; the answerer never abstains so the threshold can be swept
+    offline."""
+    return build(settings, encoder=embedder, generator=ExtractiveAnswerer(threshold=0.0))

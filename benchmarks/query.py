@@ -5,7 +5,7 @@ fusion inside Qdrant Edge vs lore's Python fusion.
 
 The corpus is the rhdh manuals (../shared/datasets/rhdh) padded with marked copies up to each
 size (see query_corpus.py: copies reuse their base chunk's vector plus noise). Questions are the
-rhdh dev set's. Stages come from QAService.ask in this process; /search is timed by an HTTP
+rhdh dev set's. Stages come from the ask flow in this process; /search is timed by an HTTP
 client against `lore serve` in its own process on loopback. Built versions are kept in --home and
 reused by later runs. `--write` replaces the "Query latency" section of docs/benchmarks.md.
 Target: /search p50 <= 30 ms at 100k chunks.
@@ -39,15 +39,11 @@ from query_measure import (
     wait_serving,
 )
 
-from answer.extractive import ExtractiveAnswerer
 from api.app import limit_query_threads
-from index.edge import EdgeStore
-from index.registry import Registry
+from core.tokenizer import get_tokenizer
 from ingestion.cache import EmbeddingCache
-from lore.qa import QAService
+from lore.compose import build, load_embedder
 from lore.settings import Settings
-from lore.tokenizer import get_tokenizer
-from lore.wiring import load_embedder, load_query_embedder
 from retrieval.rerank import RerankWeights
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,16 +77,13 @@ def label(n: int) -> str:
 class Run:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.settings = Settings(home=args.home)
+        self.settings = Settings.of(home=args.home)
         self.embedder = load_embedder(self.settings)
         limit_query_threads()  # in-process stages run as `lore serve` runs them
-        self.count = get_tokenizer(self.settings.embedding_model).count
-        self.store = EdgeStore(args.home / "index")
-        self.registry = Registry(args.home)
-        # The service embeds questions as `lore serve` does (Settings.query_encoder).
-        self.service = QAService(self.settings, self.store, self.registry,
-                                 load_query_embedder(self.settings),
-                                 ExtractiveAnswerer(threshold=self.settings.min_evidence))
+        self.count = get_tokenizer(self.settings.ingest.embedding_model).count
+        # Questions are embedded as `lore serve` embeds them (retrieval.query_encoder).
+        self.app = build(self.settings)
+        self.store, self.registry = self.app.store, self.app.registry
         rows = [json.loads(line) for line in (args.data / "qa-dev.jsonl").open()]
         self.questions = [r["question"] for r in rows][: WARM_UP + args.queries]
         self.vectors = self.embedder.embed(self.questions)
@@ -105,23 +98,23 @@ class Run:
 
     def measure_size(self, base, n: int) -> None:
         data = padded(base, n, self.count)
-        version, build_s = build_version(self.store, self.registry, self.settings,
+        version, build_s = build_version(self.store, self.registry, self.settings.ingest,
                                          self.embedder.model_id, data)
         self.versions[n] = version
         built = f"built in {build_s:.0f} s" if build_s else "reused from --home"
         self.notes.append(f"{label(n)}: Edge version {version} ({n} chunks) {built}")
         q, warm = self.questions[WARM_UP:], self.questions[:WARM_UP]
         self.store.warm(version)  # as `lore serve` does before a version takes traffic
-        stage_samples(self.service, version, warm)
-        self.stages[n] = stage_samples(self.service, version, q)
-        self.search[n] = search_samples(self.service, version, q)
-        weights = RerankWeights.from_settings(self.settings)
-        k = self.settings.dense_k
+        stage_samples(self.app, version, warm)
+        self.stages[n] = stage_samples(self.app, version, q)
+        self.search[n] = search_samples(self.app, version, q)
+        weights = RerankWeights.from_settings(self.settings.retrieval)
+        k = self.settings.retrieval.dense_k
         self.fusion[n] = fusion_samples(self.store, version, self.vectors[WARM_UP:], q, weights, k)
         self.baseline[n] = self.run_baseline(data, n)
 
     def run_baseline(self, data, n: int) -> Samples:
-        s = self.settings
+        s = self.settings.retrieval
         baseline = Baseline(data, s.dense_k, s.sparse_k, s.rrf_k)
         self.notes.append(f"{label(n)}: BM25Okapi index built in {baseline.bm25_build_s:.0f} s")
         projected = n / self.local_rate if self.local_rate else 0.0
@@ -204,7 +197,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     started = time.perf_counter()
     run = Run(args)
-    base = load_base(args.data / "docs", run.settings, run.embedder, EmbeddingCache(args.cache))
+    base = load_base(args.data / "docs", run.settings.ingest, run.embedder,
+                     EmbeddingCache(args.cache))
     docs = os.path.relpath(args.data / "docs", ROOT)
     run.notes.insert(0, f"{len(base.chunks)} base chunks from {docs}")
     for n in sorted(int(s) for s in args.sizes.split(",")):

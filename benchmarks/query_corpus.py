@@ -16,16 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
+from core.models import Chunk
 from index.base import IndexStore
-from index.bm25 import doc_vector, tokenize
+from index.bm25 import doc_vector, index_terms
 from index.registry import Registry
 from ingestion.base import Embedder
 from ingestion.cache import EmbeddingCache
 from ingestion.chunker import chunk_document, chunk_id, text_hash
+from ingestion.config import IngestSettings
 from ingestion.embedding import embed_chunks
 from ingestion.parsers import parse_file
-from lore.models import Chunk
-from lore.settings import Settings
 
 # Noise per dimension for copies: cosine to the base vector ~0.98, so copies cluster tightly
 # around their original without being identical points.
@@ -43,15 +43,16 @@ class Base:
     body_tokens: list[list[str]]     # so a copy's terms are heading + copy id + body
 
 
-def load_base(docs: Path, settings: Settings, embedder: Embedder, cache: EmbeddingCache) -> Base:
+def load_base(docs: Path, settings: IngestSettings, embedder: Embedder,
+              cache: EmbeddingCache) -> Base:
     chunks: list[Chunk] = []
     for path in sorted(docs.glob("*.txt")):
         doc = parse_file(path, path.name, int(settings.max_file_mb * 2**20))
         chunks += chunk_document(doc, embedder.count_tokens, settings.chunk_tokens,
                                  settings.chunk_overlap)
     vectors, _ = embed_chunks(chunks, embedder, cache, lambda *_: None)
-    return Base(chunks, vectors, [tokenize(c.heading) for c in chunks],
-                [tokenize(c.text) for c in chunks])
+    return Base(chunks, vectors, [index_terms(c.heading) for c in chunks],
+                [index_terms(c.text) for c in chunks])
 
 
 def copy_chunk(base: Chunk, k: int, prefix_tokens: int) -> Chunk:
@@ -90,16 +91,16 @@ def padded(base: Base, n: int, count: Callable[[str], int]) -> Padded:
             rows = rows + rng.normal(0, COPY_NOISE, rows.shape).astype(np.float32)
             rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
         vectors.append(rows)
-        ids = tokenize(line)
+        ids = index_terms(line)
         terms += [h + ids + b for h, b in zip(base.heading_tokens[:take], base.body_tokens[:take],
                                               strict=True)]
         k += 1
     data = Padded(chunks, np.concatenate(vectors).astype(np.float32), terms)
-    assert tokenize(chunks[-1].embed_text) == terms[-1], "copy terms must equal the analyzer's"
+    assert index_terms(chunks[-1].embed_text) == terms[-1], "copy terms must equal the analyzer's"
     return data
 
 
-def build_version(store: IndexStore, registry: Registry, settings: Settings, model_id: str,
+def build_version(store: IndexStore, registry: Registry, settings: IngestSettings, model_id: str,
                   data: Padded) -> tuple[str, float]:
     """A ready version of `data` (reused if this home already has one of that size); its id
     and the build time in seconds (0 when reused)."""

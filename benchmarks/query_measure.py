@@ -17,14 +17,16 @@ import qdrant_edge as qe
 from query_baseline import Baseline
 
 from index.base import DENSE, SPARSE
-from index.bm25 import query_vector, tokenize
+from index.bm25 import index_terms, query_vector
 from index.edge import EdgeStore
 from index.payload import from_payload
-from lore.qa import QAService
+from lore.compose import Lore
+from pipeline.state import Query
 from retrieval.rerank import RerankWeights, fused_scores
 
 Samples = dict[str, list[float]]  # stage -> one ms value per query
-STAGES = ("embed", "dense", "sparse", "fuse", "rerank", "assemble", "answer", "total")
+STAGES = ("embed", "dense", "sparse", "fuse", "rerank", "assemble", "generate", "verify",
+          "total")
 # Bound on the API process start (model load + first shard open) and on one request.
 START_WAIT_S = 180.0
 REQUEST_TIMEOUT_S = 30.0
@@ -34,23 +36,23 @@ def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
 
 
-def stage_samples(service: QAService, version: str, questions: Sequence[str]) -> Samples:
-    """QAService.ask on one version, in process: the pipeline's own stage timings."""
+def stage_samples(app: Lore, version: str, questions: Sequence[str]) -> Samples:
+    """The ask flow on one version, in process: the pipeline's own span timings."""
     out: Samples = {s: [] for s in STAGES}
     for q in questions:
-        timings = service.ask(q, version=version).timings_ms
+        timings = app.ask(Query(q, version=version))[1].timings_ms()
         for stage in STAGES:
             out[stage].append(timings[stage])
     return out
 
 
-def search_samples(service: QAService, version: str, questions: Sequence[str]) -> Samples:
-    """QAService.search in process: wall time, and CPU time of this process, which on a busy
+def search_samples(app: Lore, version: str, questions: Sequence[str]) -> Samples:
+    """The search flow in process: wall time, and CPU time of this process, which on a busy
     host approximates what the wall time would be on an idle one."""
     out: Samples = {"wall": [], "cpu": []}
     for q in questions:
         wall, cpu = time.perf_counter(), time.process_time()
-        service.search(q, version=version)
+        app.search(Query(q, version=version))
         out["cpu"].append((time.process_time() - cpu) * 1000)
         out["wall"].append(_ms(wall))
     return out
@@ -62,7 +64,7 @@ def fusion_samples(store: EdgeStore, version: str, vectors: np.ndarray,
     shard = store._shard(version)  # the benchmark needs the raw Edge query API
     out: Samples = {"python": [], "edge": []}
     for vector, q in zip(vectors, questions, strict=True):
-        sparse = query_vector(tokenize(q))
+        sparse = query_vector(index_terms(q))
         started = time.perf_counter()
         dense_hits = store.search_dense(version, vector, k)
         sparse_hits = store.search_sparse(version, sparse, k)
@@ -89,7 +91,7 @@ def baseline_samples(baseline: Baseline, vectors: np.ndarray,
     out: Samples = {"sparse": [], "dense": [], "fuse": []}
     for vector, q in zip(vectors, questions, strict=True):
         started = time.perf_counter()
-        sparse = baseline.sparse(tokenize(q))
+        sparse = baseline.sparse(index_terms(q))
         out["sparse"].append(_ms(started))
         started = time.perf_counter()
         dense = baseline.dense(vector) if baseline.client is not None else []

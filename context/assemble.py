@@ -17,7 +17,7 @@ from context.packing import (
 )
 from context.passages import reading_order
 from context.render import Count
-from lore.models import Budget, Context, Dropped, DropReason, Passage, ScoredChunk
+from core.models import Budget, Context, Dropped, DropReason, Passage, ScoredChunk
 from retrieval.dedupe import Duplicate
 
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from context.render import Count, render_turn
-from lore.errors import BadInput
-from lore.models import Budget, Dropped, DropReason, Turn
+from core.errors import BadInput
+from core.models import Budget, Dropped, DropReason, Turn
 
 # A cited answer of three or four sentences is 100-150 word pieces in a 1024-token budget.
 RESERVE_SHARE = 0.15

@@ -8,11 +8,11 @@ from functools import partial
 
 from context.assemble import assemble
 from context.budget import plan_budget
+from context.config import ContextSettings
 from context.packing import PackingOrder
+from context.render import Count
+from core.models import Context, Turn
 from index.base import IndexStore
-from lore.models import Context, Turn
-from lore.settings import Settings
-from lore.tokenizer import Tokenizer
 from retrieval.hybrid import RetrievalResult
 
 
@@ -26,21 +26,19 @@ class ContextBuilder:
     def __init__(
         self,
         store: IndexStore,
-        tokenizer: Tokenizer,
-        settings: Settings,
+        count: Count,
+        settings: ContextSettings,
         *,
         min_score: float = 0.0,
         order: PackingOrder | None = None,
-        reach: int | None = None,
     ) -> None:
-        """`order`: None for `settings.packing`; `reach`: neighbours on each side of a hit that
-        come with it (0: none; None: the order's default)."""
+        """`order`: None for `settings.packing`."""
         self.store = store
-        self.count = tokenizer.count
+        self.count = count  # the exact count of the tokenizer that will read the prompt
         self.total = settings.budget_tokens
         self.min_score = min_score
         self.order = order or settings.packing
-        self.reach = reach
+        self.reach = settings.reach  # 0: no neighbours; None: the order's default
 
     def build(
         self,
@@ -50,8 +48,11 @@ class ContextBuilder:
         history: Sequence[Turn] = (),
         system: str = "",
         total: int | None = None,
+        steer: str | None = None,
     ) -> Prompt:
-        """`total` overrides the configured budget for one request."""
+        """`question` is what the reader will see; `steer` (default: the question) is what
+        packing looks for, e.g. the standalone form of a follow-up. `total` overrides the
+        configured budget for one request."""
         plan = plan_budget(total or self.total, system, question, history, self.count)
         context = assemble(
             result.hits,
@@ -63,6 +64,6 @@ class ContextBuilder:
             order=self.order,
             dropped=plan.dropped,
             reach=self.reach,
-            question=question,
+            question=steer or question,
         )
         return Prompt(context, plan.history)

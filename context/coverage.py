@@ -23,8 +23,8 @@ from context.packing import NEIGHBOUR_DECAY
 from context.render import Count
 from context.selection import Selection
 from context.units import Unit, units_of
+from core.models import Passage, ScoredChunk
 from index.bm25 import Analyzer, tokenize
-from lore.models import Passage, ScoredChunk
 
 # How fast a candidate's sentences lose to the best one's: with a neighbour scored 0.97 per
 # position from its hit, 10 gives the sentence 3 chunks away 0.4 of the hit's weight. Swept

@@ -6,14 +6,12 @@ context already costs its tokens (and often a header) for little new evidence.
 
 from __future__ import annotations
 
-import re
-
-_WORD = re.compile(r"\w+")
+from core.text import normalise
 
 
 def line_keys(text: str) -> list[str]:
-    """Each non-blank line as its lowercased words, so layout and punctuation do not matter."""
-    keys = (" ".join(_WORD.findall(line.lower())) for line in text.split("\n"))
+    """Each non-blank line normalised, so layout and punctuation do not matter."""
+    keys = (normalise(line) for line in text.split("\n"))
     return [k for k in keys if k]
 
 

@@ -20,7 +20,7 @@ from context.novelty import line_keys, novel_share
 from context.passages import Piece, build_passages
 from context.render import Count, header, text_tokens
 from context.trim import trim_to_fit
-from lore.models import Chunk, Passage, ScoredChunk
+from core.models import Chunk, Passage, ScoredChunk
 
 NeighbourFetch = Callable[[str, Sequence[int]], Sequence[Chunk]]
 Reach = int | Callable[[ScoredChunk], int]  # neighbours each side: for every hit, or per hit

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from context.render import ELIDED, Count, Path, header, heading, text_tokens
-from lore.models import Chunk, Passage
+from core.models import Chunk, Passage
 
 # Stands for left-out text between two pieces of a passage, on a line of its own.
 GAP = ELIDED

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from lore.models import Chunk, Passage, Turn
+from core.models import Chunk, Passage, Turn
 
 PASSAGE_SEPARATOR = "\n\n"
 # Coverage packing re-heads a document's passages for every sentence it weighs; a corpus has
@@ -21,7 +21,7 @@ PASSAGE_SEPARATOR = "\n\n"
 HEADER_CACHE = 8_192
 # Stands for what a continuation header leaves out; one word piece.
 ELIDED = "…"
-Count = Callable[[str], int]  # exact token count: lore.tokenizer.Tokenizer.count
+Count = Callable[[str], int]  # exact token count: core.tokenizer.Tokenizer.count
 Path = tuple[str, ...]  # a heading path: the breadcrumbs, or the title when there are none
 
 

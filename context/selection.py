@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from context.passages import GAP_TOKENS, Piece, build_passages, frame_tokens
 from context.render import Count
 from context.units import Unit
-from lore.models import Passage
+from core.models import Passage
 
 
 @dataclass

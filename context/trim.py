@@ -1,7 +1,7 @@
 """Cut a text to the longest prefix that fits, at a sentence boundary, never mid-word.
 
-Sentence ends are [.!?] followed by whitespace, or a line break. When not even the first
-sentence fits, the cut falls back to a word boundary if at least MIN_WORDS words fit.
+Sentence ends are core.text's. When not even the first sentence fits, the cut falls back to a
+word boundary if at least MIN_WORDS words fit.
 """
 
 from __future__ import annotations
@@ -9,15 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+from core.text import sentence_ends
+
 _SPACE = re.compile(r"\s+")
 # Fewer words than this is a fragment, not evidence worth its header line.
 MIN_WORDS = 8
-
-
-def sentence_cuts(text: str) -> list[int]:
-    """Lengths of the proper prefixes of `text` that end a sentence."""
-    return [m.start() for m in SENTENCE_END.finditer(text) if 0 < m.start() < len(text.rstrip())]
 
 
 def word_cuts(text: str) -> list[int]:
@@ -38,7 +34,7 @@ def longest_fitting(text: str, cuts: Sequence[int], fits: Callable[[str], bool])
 
 def trim_to_fit(text: str, fits: Callable[[str], bool]) -> str | None:
     """The longest sentence-boundary prefix for which `fits` holds, or None."""
-    best = longest_fitting(text, sentence_cuts(text), fits)
+    best = longest_fitting(text, sentence_ends(text), fits)
     if best is not None:
         return best
     words = word_cuts(text)[MIN_WORDS - 1 :]

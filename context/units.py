@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from context.render import Count
-from context.trim import SENTENCE_END
-from index.bm25 import Analyzer, tokenize
-from lore.models import Chunk
+from core.models import Chunk
+from core.text import Analyzer, sentences, tokenize
 
 Span = tuple[int, int]
 # Units of ~16k chunks (~1 KB of spans and term sets each): the windows of popular hits come
@@ -46,13 +45,6 @@ def units_of(chunk: Chunk, count: Count) -> tuple[Unit, ...]:
 
 
 def sentence_spans(text: str, start: int = 0) -> list[Span]:
-    """(start, end) of each non-blank sentence of text[start:], without surrounding space."""
-    spans, at = [], start
-    for m in [*SENTENCE_END.finditer(text, start), None]:
-        end = m.start() if m else len(text)
-        part = text[at:end]
-        if part.strip():
-            lead = len(part) - len(part.lstrip())
-            spans.append((at + lead, at + len(part.rstrip())))
-        at = m.end() if m else end
-    return spans
+    """(start, end) of each sentence of text[start:], list markers kept, without surrounding
+    space."""
+    return [(start + s.lead, start + s.end) for s in sentences(text[start:])]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from answer.citations import MARKER, normalise
+from answer.grounding import MARKER
+from core.models import Answer
+from core.text import squash
 from evaluation.text import squad_tokens
-from lore.models import Answer
 
 
 def _f_measure(overlap: int, predicted: int, reference: int) -> float:
@@ -53,7 +54,7 @@ def _claims(text: str) -> list[tuple[str, list[int]]]:
     parts = MARKER.split(text)  # text, n, text, n, ..., trailing text
     claims: list[tuple[str, list[int]]] = []
     for before, n in zip(parts[0::2], parts[1::2], strict=False):
-        claim = normalise(before)
+        claim = squash(before)
         if claim or not claims:  # whitespace between markers continues the same run
             claims.append((claim, []))
         claims[-1][1].append(int(n))
@@ -63,7 +64,7 @@ def _claims(text: str) -> list[tuple[str, list[int]]]:
 def _supported(claim: str, numbers: list[int], cited_texts: dict[int, str]) -> bool:
     """As `verify` checks it: every cited text holds the claim, whitespace-normalised."""
     return bool(claim) and all(
-        n in cited_texts and claim in normalise(cited_texts[n]) for n in numbers
+        n in cited_texts and claim in squash(cited_texts[n]) for n in numbers
     )
 
 

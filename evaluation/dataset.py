@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lore.errors import BadInput, NotFound
+from core.errors import BadInput, NotFound
 
 
 @dataclass(frozen=True)

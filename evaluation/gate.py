@@ -13,14 +13,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.errors import BadInput, Conflict
 from evaluation import cache
+from evaluation.config import GateSettings
 from evaluation.dataset import load_eval_set
-from evaluation.runner import LOWER_IS_BETTER, METRICS, Metrics, Progress, no_progress
+from evaluation.runner import LOWER_IS_BETTER, METRICS, Bench, Metrics, Progress, no_progress
 from index.base import VersionRegistry
 from index.versions import VersionRecord, VersionStatus
-from lore.errors import BadInput, Conflict
-from lore.qa import QAService
-from lore.settings import Settings
 
 GATE_OFF = ("no evaluation gate: set LORE_EVAL_SET (e.g. data/eval.jsonl) to evaluate a "
             "version against the active one before it is promoted")
@@ -95,21 +94,22 @@ class GateResult:
         }
 
 
-def check(service: QAService, version: str, progress: Progress = no_progress) -> GateResult | None:
+def check(
+    bench: Bench, gate: GateSettings, version: str, progress: Progress = no_progress
+) -> GateResult | None:
     """Evaluate `version` against the active one; None when no eval set is configured."""
-    settings = service.settings
-    if settings.eval_set is None:
+    if gate.eval_set is None:
         return None
-    items, digest = load_eval_set(settings.eval_set), cache.set_hash(settings.eval_set)
-    budget = settings.eval_budget or settings.budget_tokens
-    active = service.registry.active()
+    items, digest = load_eval_set(gate.eval_set), cache.set_hash(gate.eval_set)
+    budget = gate.eval_budget or bench.budget
+    active = bench.registry.active()
     baseline = active.id if active is not None and active.id != version else None
-    new = cache.summary_for(service, items, digest, version, budget, progress)["overall"]
+    new = cache.summary_for(bench, items, digest, version, budget, progress)["overall"]
     if baseline is None:
-        return GateResult(version, None, new, None, (), str(settings.eval_set), budget)
-    old = cache.summary_for(service, items, digest, baseline, budget, progress)["overall"]
-    found = regressions(new, old, settings.eval_max_drop)
-    return GateResult(version, baseline, new, old, tuple(found), str(settings.eval_set), budget)
+        return GateResult(version, None, new, None, (), str(gate.eval_set), budget)
+    old = cache.summary_for(bench, items, digest, baseline, budget, progress)["overall"]
+    found = regressions(new, old, gate.eval_max_drop)
+    return GateResult(version, baseline, new, old, tuple(found), str(gate.eval_set), budget)
 
 
 def promotable(registry: VersionRegistry, version: str) -> VersionRecord:
@@ -129,16 +129,17 @@ class Decision:
 
 
 def decide(
-    service: QAService, version: str, force: bool = False, progress: Progress = no_progress
+    bench: Bench, gate: GateSettings, version: str, force: bool = False,
+    progress: Progress = no_progress,
 ) -> Decision:
     """Run the gate for promoting `version` and record its verdict; promotes nothing."""
-    if promotable(service.registry, version).status is VersionStatus.ACTIVE:
+    if promotable(bench.registry, version).status is VersionStatus.ACTIVE:
         return Decision(True, f"{version} is already active", None)
-    result = check(service, version, progress)
+    result = check(bench, gate, version, progress)
     if result is None:
         return Decision(True, GATE_OFF, None)
     forced = force and not result.passed
-    _record(service, version, result.as_record(forced))
+    _record(bench.registry, version, result.as_record(forced))
     if result.passed:
         return Decision(True, result.message, result)
     if forced:
@@ -147,42 +148,16 @@ def decide(
                            f"{version} --force` (API: ?force=true)", result)
 
 
-def _record(service: QAService, version: str, gate: dict[str, Any]) -> None:
-    current = cache.eval_field(service.registry.get(version))
-    service.registry.set_eval(version, {**current, "gate": gate})
-
-
-def promote(
-    service: QAService, version: str, force: bool = False, progress: Progress = no_progress,
-    canary: int | None = None,
-) -> tuple[VersionRecord, Decision]:
-    """Promote `version` (or start it as a canary on `canary` percent of /ask traffic) if the
-    gate allows it (or `force`); a refusal raises Conflict."""
-    decision = decide(service, version, force, progress)
-    if not decision.allowed:
-        raise Conflict(decision.message)
-    return switch(service.registry, version, canary), decision
+def _record(registry: VersionRegistry, version: str, gate: dict[str, Any]) -> None:
+    current = cache.eval_field(registry.get(version))
+    registry.set_eval(version, {**current, "gate": gate})
 
 
 def switch(registry: VersionRegistry, version: str, canary: int | None) -> VersionRecord:
+    """Make `version` active, or start it as a canary on `canary` percent of /ask traffic."""
     if canary is None:
         return registry.promote(version)
     return registry.start_canary(version, canary)
-
-
-def gate_allows(settings: Settings, version: str) -> tuple[bool, str]:
-    """For unattended promotion (nightly runs): would the gate let `version` in, and why.
-
-    Records the verdict like `lore promote` does; loads the model only when the gate is on.
-    """
-    if settings.eval_set is None:
-        return True, GATE_OFF
-    service = QAService.load(settings)
-    try:
-        decision = decide(service, version)
-    finally:
-        service.close()
-    return decision.allowed, decision.message
 
 
 def label(eval_record: Mapping[str, Any] | None) -> str:

@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
+from core.errors import BadInput
 from evaluation.text import content_words, tokens
-from lore.errors import BadInput
 
 
 def matches(source: str, pattern: str) -> bool:

@@ -1,4 +1,4 @@
-"""Run an eval set through the QA service on one version and aggregate its metrics."""
+"""Run an eval set through the evaluate flow on one version and aggregate its metrics."""
 
 from __future__ import annotations
 
@@ -7,14 +7,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from answer.citations import MARKER
+from answer.grounding import MARKER
 from context.render import render_passages
+from core.models import Answer
 from evaluation.answer_metrics import abstained_correctly, citation_precision, rouge_l, token_f1
 from evaluation.dataset import EvalItem
 from evaluation.retrieval_metrics import context_recall, mrr, ndcg_at_k, source_hit_at_k
 from evaluation.stats import mean, summarise_latencies
-from lore.models import Answer
-from lore.qa import QAService
+from index.base import VersionRegistry
+from pipeline.runner import Flow, run
+from pipeline.state import Query, State, need
 
 # Every metric lies in 0..1; all but the two abstention rates are better higher.
 METRICS = (
@@ -30,6 +32,17 @@ Metrics = dict[str, float | None]
 
 def no_progress(label: str, done: int, total: int) -> None:
     """Default progress sink: say nothing."""
+
+
+@dataclass(frozen=True)
+class Bench:
+    """What an evaluation runs on: the evaluate flow (the ask flow without `record`, so
+    evaluation traffic never counts as serving traffic) and where verdicts are kept."""
+
+    flow: Flow
+    registry: VersionRegistry
+    key: str  # changes whenever the query-time settings or code do: part of the cache key
+    budget: int  # the configured budget, when a run names none
 
 
 @dataclass(frozen=True)
@@ -84,15 +97,16 @@ def score_item(item: EvalItem, sources: Sequence[str], context: str, answer: Ans
     }
 
 
-def run_item(service: QAService, item: EvalItem, version: str, budget: int) -> ItemResult:
-    result = service.ask(item.question, budget=budget, version=version)
-    sources = tuple(h.chunk.source for h in result.hits)
-    context = render_passages(result.context.passages)
+def run_item(flow: Flow, item: EvalItem, version: str, budget: int) -> ItemResult:
+    state, trace = run(flow, State(Query(item.question, budget=budget, version=version)))
+    answer = need(state.answer, "answer")
+    sources = tuple(h.chunk.source for h in need(state.retrieval, "retrieval").hits)
+    context = render_passages(need(state.prompt, "prompt").context.passages)
     return ItemResult(
         id=item.id, question=item.question, category=item.category or UNCATEGORISED,
         answerable=item.answerable, expected_sources=item.expected_sources, sources=sources,
-        context=context, answer=result.answer.text, abstained=result.answer.abstained,
-        metrics=score_item(item, sources, context, result.answer), timings_ms=result.timings_ms,
+        context=context, answer=answer.text, abstained=answer.abstained,
+        metrics=score_item(item, sources, context, answer), timings_ms=trace.timings_ms(),
     )
 
 
@@ -118,15 +132,15 @@ def aggregate(version: str, budget: int, results: Sequence[ItemResult]) -> EvalR
 
 
 def run_eval(
-    service: QAService, items: Sequence[EvalItem], version: str, budget: int | None = None,
+    bench: Bench, items: Sequence[EvalItem], version: str, budget: int | None = None,
     progress: Progress = no_progress,
 ) -> EvalRun:
-    """Ask every item, in order, of `version` at `budget` tokens (default: the settings')."""
-    budget = budget or service.settings.budget_tokens
+    """Ask every item, in order, of `version` at `budget` tokens (default: the bench's)."""
+    budget = budget or bench.budget
     label = f"eval {version}"
     progress(label, 0, len(items))
     results = []
     for done, item in enumerate(items, start=1):
-        results.append(run_item(service, item, version, budget))
+        results.append(run_item(bench.flow, item, version, budget))
         progress(label, done, len(items))
     return aggregate(version, budget, results)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from lore.errors import BadInput
+from core.errors import BadInput
 
 
 def mean(values: Iterable[float | None]) -> float | None:

@@ -7,8 +7,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from core.models import Chunk, Filters, Hit, SparseVector
 from index.versions import VersionRecord
-from lore.models import Chunk, Filters, Hit, SparseVector
 
 DENSE = "dense"
 SPARSE = "bm25"

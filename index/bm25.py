@@ -12,60 +12,20 @@ score is Okapi BM25 with the Lucene IDF; IDF stays right as versions grow, nothi
 from __future__ import annotations
 
 import hashlib
-import re
-import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from enum import StrEnum
 
-import snowballstemmer
-
-from lore.models import SparseVector
-
-
-class Analyzer(StrEnum):
-    PLAIN = "plain"  # lowercase words only
-    STOPWORDS = "stopwords"  # ... minus English stop words
-    STEM = "stem"  # ... and Porter2-stemmed, so "configuring" finds "configuration"
-
+from core.models import SparseVector
+from core.text import Analyzer, tokenize
 
 # Stemming lifts recall on prose questions; changing it changes every sparse vector, so it is a
-# build-time constant (add it to Settings.fingerprint if it ever becomes a setting).
+# build-time constant (add it to the index fingerprint if it ever becomes a setting).
 DEFAULT_ANALYZER = Analyzer.STEM
 
-# Lucene's EnglishAnalyzer set: short, so words like "how"/"why" stay and IDF weighs them down.
-# fmt: off
-STOP_WORDS = frozenset(
-    {
-        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
-        "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
-        "these", "they", "this", "to", "was", "will", "with",
-    }
-)
-# fmt: on
 
-# Runs of Unicode letters and digits: "k8s", "utf8", "2024" stay whole; "_", "-", "." split.
-_WORD = re.compile(r"[^\W_]+")
-
-# snowballstemmer's pure-Python stemmers keep per-call state on the instance: one per thread.
-_local = threading.local()
-
-
-def _stem(words: list[str]) -> list[str]:
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
-    return list(stemmer.stemWords(words))
-
-
-def tokenize(text: str, analyzer: Analyzer = DEFAULT_ANALYZER) -> list[str]:
-    """Deterministic terms of `text`: NFKC, casefolded, split on non-alphanumerics."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    if analyzer is Analyzer.PLAIN:
-        return words
-    words = [w for w in words if w not in STOP_WORDS]
-    return words if analyzer is Analyzer.STOPWORDS else _stem(words)
+def index_terms(text: str) -> list[str]:
+    """The terms BM25 indexes a text under; questions are analysed the same way."""
+    return tokenize(text, DEFAULT_ANALYZER)
 
 
 def term_id(token: str) -> int:

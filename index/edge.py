@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import qdrant_edge as qe
 
+from core.errors import Conflict, NotFound
+from core.models import Chunk, Filters, Hit, SparseVector
 from index.base import DENSE, SPARSE
 from index.edge_filter import edge_filter
 from index.payload import (
@@ -25,8 +27,6 @@ from index.payload import (
     neighbour_conditions,
     to_payload,
 )
-from lore.errors import Conflict, NotFound
-from lore.models import Chunk, Filters, Hit, SparseVector
 
 _READ_BLOCK = 1 << 20  # warm(): large sequential reads, a bounded buffer
 

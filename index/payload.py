@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lore.errors import BadInput
-from lore.models import Chunk, Filters
+from core.errors import BadInput
+from core.models import Chunk, Filters
 
 # Payload fields that carry a payload index, with the index kind (see edge.py / other backends).
 KEYWORD_FIELDS = ("source", "dirs", "tags")

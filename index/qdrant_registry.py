@@ -38,12 +38,12 @@ from typing import Any
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import UnexpectedResponse
 
+from core.errors import Conflict, LoreError, NotFound
 from index import versions as lifecycle
 from index.lifecycle_api import LifecycleMethods, StateStep
 from index.qdrant_server import QdrantServerStore
 from index.registry import _decode, pid_alive
 from index.versions import RegistryState, VersionStatus
-from lore.errors import Conflict, LoreError, NotFound
 
 # The registry is one point; any fixed id names it.
 POINT_ID = 1

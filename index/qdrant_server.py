@@ -15,6 +15,8 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 from qdrant_client.http.exceptions import UnexpectedResponse
 
+from core.errors import BadInput, Conflict, IndexBuildError, NotFound
+from core.models import Chunk, Filters, Hit, SparseVector
 from index.base import DENSE, SPARSE
 from index.payload import (
     BATCH,
@@ -30,8 +32,6 @@ from index.payload import (
     to_payload,
 )
 from index.qdrant_filter import qdrant_filter
-from lore.errors import BadInput, Conflict, IndexBuildError, NotFound
-from lore.models import Chunk, Filters, Hit, SparseVector
 
 # `finish` waits for the server's optimisers (HNSW build) this long at most, polling this often:
 # a million chunks index in minutes; an hour means the cluster is stuck, not busy.

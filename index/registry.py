@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.errors import LoreError
 from index import versions as lifecycle
 from index.lifecycle_api import LifecycleMethods, StateStep
 from index.versions import RegistryState, VersionRecord, VersionStatus
-from lore.errors import LoreError
 
 
 def pid_alive(pid: int) -> bool:

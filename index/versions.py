@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from lore.errors import BadInput, Conflict, NotFound
+from core.errors import BadInput, Conflict, NotFound
 
 
 class VersionStatus(StrEnum):

@@ -8,12 +8,12 @@ from typing import Protocol
 
 import numpy as np
 
-from lore.models import ParsedDocument
+from core.models import ParsedDocument
 
 
 class Parser(Protocol):
     def parse(self, path: Path, source: str) -> ParsedDocument:
-        """Parse one file; raise lore.errors.ParseError with a reason a user can act on."""
+        """Parse one file; raise core.errors.ParseError with a reason a user can act on."""
         ...
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.models import Chunk
 from index.base import IndexStore, VersionRegistry
 from ingestion.trust import TrustConfig
-from lore.models import Chunk
 
 # Read files in 1 MiB blocks: hashing must not load a large file into memory at once.
 HASH_BLOCK = 1 << 20

@@ -9,20 +9,19 @@ tokens come out of each chunk's budget.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import groupby
 
-from lore.models import Chunk, Element, ElementKind, ParsedDocument
+from core.models import Chunk, Element, ElementKind, ParsedDocument
+from core.text import sentences
 
 Count = Callable[[str], int]
 # Fixed namespace: chunk ids must stay the same across runs and machines.
 CHUNK_NS = uuid.UUID("6f1c1c2e-3b7a-5d7e-9a54-1f0c2b9e4d11")
 # A heading deeper than this eats a chunk's budget; keep its innermost levels.
 MAX_HEADING_TOKENS = 48
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\[(\"'`*-])|\n+")
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,8 @@ def pieces_of(el: Element, limit: int, count: Count) -> Iterator[Piece]:
         yield Piece(el.text, n)
         return
     # Tables split by rows so each part stays a readable table fragment.
-    parts = el.text.splitlines() if el.kind is ElementKind.TABLE else _SENTENCE_END.split(el.text)
+    parts = (el.text.splitlines() if el.kind is ElementKind.TABLE
+             else [el.text[s.lead : s.end] for s in sentences(el.text)])
     for part in filter(None, (p.strip() for p in parts)):
         m = count(part)
         if m <= limit:

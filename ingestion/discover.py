@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lore.errors import NotFound
+from core.errors import NotFound
 
 
 def discover(root: Path) -> list[tuple[Path, str]]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lore.tokenizer import get_tokenizer
+from core.tokenizer import get_tokenizer
 
 
 def model_id_of(model_path: str) -> str:

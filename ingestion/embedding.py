@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from core.models import Chunk
 from ingestion.base import Embedder
 from ingestion.cache import EmbeddingCache
 from ingestion.chunker import text_hash
-from lore.models import Chunk
 
 Progress = Callable[[str, int, int], None]
 # Big enough to keep the model's batches full, small enough for a smooth progress bar.

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from lore.errors import Conflict
+from core.errors import Conflict
 
 LOCK_FILE = "ingest.lock"
 

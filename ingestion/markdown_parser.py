@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from core.models import ElementKind
 from ingestion.structure import Block
-from lore.models import ElementKind
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.+?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(={3,}|-{3,})\s*$")

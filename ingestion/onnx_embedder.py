@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.tokenizer import get_tokenizer
 from ingestion.embedder import model_id_of
-from lore.tokenizer import get_tokenizer
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # What sentence-transformers reads when a model does not say (BERT's position limit).

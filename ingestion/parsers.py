@@ -6,12 +6,12 @@ import codecs
 import hashlib
 from pathlib import Path
 
+from core.errors import ParseError
+from core.models import ElementKind, ParsedDocument
 from ingestion.markdown_parser import markdown_blocks
 from ingestion.pdf_parser import pdf_blocks
 from ingestion.structure import Block, document_title, to_elements
 from ingestion.unstructured_parser import UNSTRUCTURED_TYPES, unstructured_blocks
-from lore.errors import ParseError
-from lore.models import ElementKind, ParsedDocument
 
 MARKDOWN_TYPES = frozenset({".md", ".markdown", ".txt"})
 SUPPORTED = MARKDOWN_TYPES | UNSTRUCTURED_TYPES | {".pdf"}

@@ -19,9 +19,9 @@ from pathlib import Path
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
+from core.errors import ParseError
+from core.models import ElementKind
 from ingestion.structure import Block
-from lore.errors import ParseError
-from lore.models import ElementKind
 
 # A line at least this much larger than the body font is a heading (10.5 -> 11.6 pt).
 HEADING_RATIO = 1.1

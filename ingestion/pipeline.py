@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import IndexBuildError, ParseError
+from core.models import Chunk
 from index.base import IndexStore, VersionRegistry
 from index.bm25 import doc_vectors
 from ingestion.base import Embedder
@@ -16,14 +18,12 @@ from ingestion.cache import EmbeddingCache
 from ingestion.carry import Stored
 from ingestion.chunker import chunk_document
 from ingestion.cleanup import drop, retain
+from ingestion.config import IngestSettings
 from ingestion.embedding import embed_chunks
 from ingestion.parsers import parse_file
 from ingestion.plan import Found, Plan, prepare
 from ingestion.report import RunReport
 from ingestion.trust import TrustConfig
-from lore.errors import IndexBuildError, ParseError
-from lore.models import Chunk
-from lore.settings import Settings
 
 Progress = Callable[[str, int, int], None]
 ADD_STEP = 512  # points per upsert: large batches amortise the engine's per-call overhead
@@ -43,7 +43,7 @@ class Collected:
 
 @dataclass(frozen=True)
 class Ingestor:
-    settings: Settings
+    settings: IngestSettings
     store: IndexStore
     registry: VersionRegistry
     embedder: Embedder
@@ -63,6 +63,10 @@ class Ingestor:
             self.registry.promote(report.version)
         retain(self.store, self.registry, self.settings.retention)
         return report
+
+    def close(self) -> None:
+        self.store.close()
+        self.cache.close()
 
     def build(self, plan: Plan, progress: Progress = quiet) -> RunReport:
         """A new ready version; on any failure (Ctrl-C too) it is marked failed and dropped."""

@@ -11,10 +11,10 @@ from index.base import IndexStore, VersionRegistry
 from ingestion.carry import Previous, file_hash, previous_version
 from ingestion.changes import Changes, compare
 from ingestion.cleanup import reap
+from ingestion.config import IngestSettings
 from ingestion.discover import discover
 from ingestion.report import RunReport
 from ingestion.trust import TrustConfig
-from lore.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def hash_file(path: Path, source: str) -> Found:
 
 
 def prepare(
-    root: Path, settings: Settings, store: IndexStore, registry: VersionRegistry,
+    root: Path, settings: IngestSettings, store: IndexStore, registry: VersionRegistry,
     trust: TrustConfig,
 ) -> Plan:
     """Reap crashed builds, then compare `root` with the active version."""

@@ -11,46 +11,51 @@ from index.base import IndexStore, VersionRegistry
 from ingestion.base import Embedder
 from ingestion.cache import EmbeddingCache
 from ingestion.cleanup import retain
+from ingestion.config import IngestSettings
 from ingestion.lock import IngestRunning, ingest_lock
 from ingestion.pipeline import Ingestor, Progress, quiet
 from ingestion.plan import prepare
 from ingestion.report import RunReport
 from ingestion.runs import Outcome, RunRecord, now_iso, write_record
 from ingestion.trust import load_trust
-from lore.settings import Settings
+
+# Promotes a fresh version if the app's evaluation gate allows: (promoted, why). Injected, so a
+# build job never loads the query stack itself.
+Promote = Callable[[str], tuple[bool, str]]
 
 
 @dataclass(frozen=True)
 class Job:
-    settings: Settings
+    settings: IngestSettings
+    home: Path
     root: Path
-    promote: bool = False  # if the evaluation gate allows it
+    promote: bool = False  # if the gate allows it
     skip_if_unchanged: bool = False
 
 
-def cache_path(settings: Settings) -> Path:
-    return settings.home / "cache" / "embeddings.sqlite"
+def cache_path(home: Path) -> Path:
+    return home / "cache" / "embeddings.sqlite"
 
 
 def run_job(
     job: Job, store: IndexStore, registry: VersionRegistry, embedder: Callable[[], Embedder],
-    progress: Progress = quiet,
+    promote: Promote, progress: Progress = quiet,
 ) -> RunRecord:
     """Run once and record it under LORE_HOME/runs/, failures included (then re-raised).
-    `embedder` is called only when something must be built."""
+    `embedder` is called only when something must be built, `promote` only if asked for."""
     started, root = now_iso(), str(job.root.resolve())
     try:
-        with ingest_lock(job.settings.home):
-            report, promoted, gate = _run(job, store, registry, embedder, progress)
+        with ingest_lock(job.home):
+            report, promoted, verdict = _run(job, store, registry, embedder, promote, progress)
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
-        write_record(job.settings.home, RunRecord(started, now_iso(), root,
+        write_record(job.home, RunRecord(started, now_iso(), root,
                                                   _outcome_of(exc), error=error))
         raise
     outcome = Outcome.BUILT if report.built else Outcome.UNCHANGED
     record = RunRecord(started, now_iso(), root, outcome, report.version, promoted,
-                       gate, report.as_dict())
-    write_record(job.settings.home, record)
+                       verdict, report.as_dict())
+    write_record(job.home, record)
     return record
 
 
@@ -62,28 +67,19 @@ def _outcome_of(exc: BaseException) -> Outcome:
 
 def _run(
     job: Job, store: IndexStore, registry: VersionRegistry, embedder: Callable[[], Embedder],
-    progress: Progress,
+    promote: Promote, progress: Progress,
 ) -> tuple[RunReport, bool, str | None]:
     s = job.settings
     trust = load_trust(s.trust_file)  # re-read every run: a schedule picks up its edits
     plan = prepare(job.root, s, store, registry, trust)
     if job.skip_if_unchanged and plan.nothing_to_do:
         return plan.unchanged_report(), False, None
-    cache = EmbeddingCache(cache_path(s))
+    cache = EmbeddingCache(cache_path(job.home))
     try:
         report = Ingestor(s, store, registry, embedder(), cache, trust).build(plan, progress)
     finally:
         cache.close()
-    promoted, gate = _promote(s, registry, report.version) if job.promote else (False, None)
+    promoted, verdict = promote(report.version) if job.promote else (False, None)
     retain(store, registry, s.retention)
-    return report, promoted, gate
+    return report, promoted, verdict
 
-
-def _promote(settings: Settings, registry: VersionRegistry, version: str) -> tuple[bool, str]:
-    """Promote if the evaluation gate allows; a refused candidate stays ready."""
-    from evaluation.gate import gate_allows  # the eval machinery loads only when asked for
-
-    allowed, reason = gate_allows(settings, version)
-    if allowed:
-        registry.promote(version)
-    return allowed, reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lore.models import Element, ElementKind
+from core.models import Element, ElementKind
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from lore.errors import BadInput
+from core.errors import BadInput
 
 # Unlisted sources are neither vouched for nor distrusted.
 DEFAULT_TRUST = 0.7

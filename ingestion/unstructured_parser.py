@@ -8,8 +8,8 @@ from typing import Any
 
 import lxml.html
 
+from core.models import ElementKind
 from ingestion.structure import Block
-from lore.models import ElementKind
 
 UNSTRUCTURED_TYPES = frozenset({".html", ".htm", ".docx", ".pptx", ".xlsx", ".csv", ".eml"})
 # Slides number their pages, so a fact keeps its slide number as its page.

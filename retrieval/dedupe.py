@@ -9,44 +9,23 @@ copy the trust weight prefers; on equal scores the more trusted copy wins.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lore.models import ScoredChunk
+from core.models import ScoredChunk
+from core.text import jaccard, normalise, shingles
 
 # Jaccard on 3-shingles: one edited word costs 3 shingles, so a 40-word chunk still scores
 # 0.86 and a 150-word one 0.96, while neighbouring chunks sharing only the chunker's overlap
 # (~15% of a chunk) stay far below.
 NEAR_DUPLICATE = 0.8
-_SHINGLE = 3  # words per shingle: long enough that shared stock phrases don't match
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
 class Duplicate:
     chunk: ScoredChunk  # the collapsed copy
     kept_id: str  # the chunk that represents it in the results
-
-
-def normalise(text: str) -> str:
-    return _NON_WORD.sub(" ", text.casefold()).strip()
-
-
-def shingles(normalised: str) -> frozenset[int]:
-    """Hashes of the word 3-shingles: a tuple re-hashes its words on every set operation, an
-    int does not (jaccard 3x faster; ~80 chunks are compared a query on a corpus of copies)."""
-    words = normalised.split()
-    if len(words) <= _SHINGLE:
-        return frozenset([hash(tuple(words))])
-    return frozenset(map(hash, zip(*(words[i:] for i in range(_SHINGLE)), strict=False)))
-
-
-def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
-    shared = len(a & b)
-    union = len(a) + len(b) - shared  # without building the union set
-    return shared / union if union else 1.0
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 
-from lore.errors import BadInput
-from lore.models import Filters, Hit
+from core.errors import BadInput
+from core.models import Filters, Hit
 
 # A glob keeps only part of what the engine returns; fetching 4x the candidates leaves
 # enough matches for fusion unless the glob selects under a quarter of the collection.

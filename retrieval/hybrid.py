@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from core.models import Filters, Hit, ScoredChunk
+from core.tracing import span
 from index.base import IndexStore
-from index.bm25 import query_vector, tokenize
+from index.bm25 import index_terms, query_vector
 from ingestion.base import Embedder
-from lore.errors import BadInput
-from lore.models import Filters, Hit, ScoredChunk, Turn
-from lore.settings import Settings
+from retrieval.config import RetrievalSettings
 from retrieval.dedupe import Duplicate, dedupe
 from retrieval.filters import apply_glob, candidate_limit
 from retrieval.fusion import FusionMethod
 from retrieval.rerank import RerankWeights, fused_scores, rerank
-from retrieval.rewrite import standalone_query
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
-    query: str  # what was searched: the standalone form of a follow-up
     hits: list[ScoredChunk]  # best first, at most top_k
     duplicates: list[Duplicate]  # copies collapsed into one of `hits`
-    timings_ms: dict[str, float] = field(default_factory=dict)  # embed/dense/sparse/fuse/rerank
 
 
 class HybridRetriever:
@@ -35,7 +31,7 @@ class HybridRetriever:
         self,
         store: IndexStore,
         embedder: Embedder,
-        settings: Settings,
+        settings: RetrievalSettings,
         method: FusionMethod = FusionMethod.RRF,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -46,36 +42,29 @@ class HybridRetriever:
         self.clock = clock  # wall time for freshness; injectable so tests can age documents
 
     def search(
-        self,
-        version: str,
-        query: str,
-        filters: Filters | None = None,
-        top_k: int | None = None,
-        history: Sequence[Turn] = (),
+        self, version: str, query: str, filters: Filters | None = None, top_k: int | None = None,
     ) -> RetrievalResult:
+        """`query` is standalone (a follow-up already rewritten) and not blank."""
         k = self.settings.top_k if top_k is None else top_k
-        if not query.strip():
-            raise BadInput("the query is empty: ask a question with at least one word")
-        if k < 1:
-            raise BadInput(f"top_k must be at least 1, got {k}")
-        text = standalone_query(query, history)
-        timings: dict[str, float] = {}
         # One after the other: BM25 in a worker thread beside the encoder saved nothing on 2
         # busy cores and cost 5 ms p50 in GIL hand-offs (docs/benchmarks.md, "Query latency").
-        with _timed(timings, "embed"):
-            vector = self.embedder.embed([text])[0]
-        with _timed(timings, "dense"):
+        with span("embed"):
+            vector = self.embedder.embed([query])[0]
+        with span("dense") as s:
             dense = self._dense(version, vector, filters)
-        with _timed(timings, "sparse"):
-            sparse = self._sparse(version, text, filters)
-        with _timed(timings, "fuse"):
+            s.set(hits=len(dense))
+        with span("sparse") as s:
+            sparse = self._sparse(version, query, filters)
+            s.set(hits=len(sparse))
+        with span("fuse"):
             fused = fused_scores(dense, sparse, self.weights)
-        with _timed(timings, "rerank"):
+        with span("rerank") as s:
             kept, dupes = dedupe(rerank(dense, sparse, fused, self.weights, self.clock()), limit=k)
             hits = kept[:k]
             ids = {h.chunk.id for h in hits}
             dupes = [d for d in dupes if d.kept_id in ids]
-        return RetrievalResult(text, hits, dupes, timings)
+            s.set(hits=len(hits), duplicates=len(dupes))
+        return RetrievalResult(hits, dupes)
 
     def _dense(self, version: str, vector: np.ndarray, filters: Filters | None) -> list[Hit]:
         limit = candidate_limit(self.settings.dense_k, filters)
@@ -83,16 +72,9 @@ class HybridRetriever:
         return apply_glob(hits, filters)[: self.settings.dense_k]
 
     def _sparse(self, version: str, text: str, filters: Filters | None) -> list[Hit]:
-        tokens = tokenize(text)
+        tokens = index_terms(text)
         if not tokens:
             return []
         limit = candidate_limit(self.settings.sparse_k, filters)
         hits = self.store.search_sparse(version, query_vector(tokens), limit, filters)
         return apply_glob(hits, filters)[: self.settings.sparse_k]
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    timings[stage] = (time.perf_counter() - start) * 1000

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lore.models import Breakdown, Chunk, Hit, ScoredChunk
-from lore.settings import Settings
+from core.models import Breakdown, Chunk, Hit, ScoredChunk
+from retrieval.config import RetrievalSettings
 from retrieval.fusion import FusionMethod, fuse
 
 _DAY = 86_400.0  # seconds
@@ -24,12 +24,14 @@ class RerankWeights:
     rrf_k: int = 60  # Cormack et al. 2009
     dense: float = 1.0
     sparse: float = 1.0
-    trust: float = 0.3  # same default as Settings.trust_weight
+    trust: float = 0.3  # same default as RetrievalSettings.trust_weight
     half_life_days: float | None = None
     method: FusionMethod = FusionMethod.RRF
 
     @classmethod
-    def from_settings(cls, s: Settings, method: FusionMethod = FusionMethod.RRF) -> RerankWeights:
+    def from_settings(
+        cls, s: RetrievalSettings, method: FusionMethod = FusionMethod.RRF
+    ) -> RerankWeights:
         return cls(
             s.rrf_k, s.dense_weight, s.sparse_weight, s.trust_weight,
             s.freshness_half_life_days, method,

@@ -29,10 +29,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lore.models import Turn
+from core.models import Turn
+from core.text import surface_words
 
-# Words that keep "C++", "node.js" and "v1.2" whole but leave trailing punctuation out.
-_WORD = re.compile(r"\w(?:[\w.+#/-]*[\w+#])?")
 _PUNCT = re.compile(r"[?.!,;:()]")
 
 
@@ -193,7 +192,7 @@ def _strip_lead(words: list[_Word]) -> list[_Word]:
 
 
 def _words(text: str) -> list[_Word]:
-    return [_Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [_Word(*w) for w in surface_words(text)]
 
 
 def _splice(text: str, start: int, end: int, insert: str) -> str:

@@ -18,8 +18,8 @@ if "LORE_ONNX_CACHE" not in os.environ:
     os.environ["LORE_ONNX_CACHE"] = tempfile.mkdtemp(prefix="lore-onnx-")
     atexit.register(shutil.rmtree, os.environ["LORE_ONNX_CACHE"], ignore_errors=True)
 
-from lore.settings import default_model_path
-from lore.tokenizer import Tokenizer, get_tokenizer
+from core.tokenizer import Tokenizer, get_tokenizer
+from ingestion.config import default_model_path
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +40,13 @@ def embedder(model_path: str):
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def ask(app, question: str, **query):
+    """The state after the ask flow: `.answer`, `.version`, `.retrieval`, `.prompt`."""
+    from pipeline.state import Query
+
+    return app.ask(Query(question, **query))[0]
 CORPUS = ROOT / "data" / "corpus"
 TRUST = ROOT / "data" / "trust.yaml"
 
@@ -50,43 +57,36 @@ def sample_index(tmp_path_factory, embedder):
 
     Tests that change versions must build their own home; this one is shared.
     """
-    from ingestion.cache import EmbeddingCache
-    from ingestion.pipeline import Ingestor
-    from ingestion.trust import load_trust
+    from lore.compose import ingestor
     from lore.settings import Settings
-    from lore.wiring import open_registry, open_store
 
-    settings = Settings(home=tmp_path_factory.mktemp("sample-home"), trust_file=TRUST)
-    cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
-    ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder, cache,
-                        load_trust(TRUST))
-    report = ingestor.run(CORPUS, promote=True)
-    ingestor.store.close()
+    settings = Settings.of(home=tmp_path_factory.mktemp("sample-home"), trust_file=TRUST)
+    build = ingestor(settings, embedder)
+    try:
+        report = build.run(CORPUS, promote=True)
+    finally:
+        build.close()
     return settings, report
 
 
 @pytest.fixture(scope="session")
-def service_for(embedder):
-    """QAServices over private homes (real store, model and answerer), closed at the end."""
-    from answer.extractive import ExtractiveAnswerer
-    from lore.qa import QAService
-    from lore.wiring import open_registry, open_store
+def lore_for(embedder):
+    """Query sides over private homes (real store, model and answerer), closed at the end."""
+    from lore.compose import build
 
     made = []
 
-    def make(settings):
-        service = QAService(settings, open_store(settings), open_registry(settings), embedder,
-                            ExtractiveAnswerer(threshold=settings.min_evidence))
-        made.append(service)
-        return service
+    def make(settings, **parts):
+        made.append(build(settings, encoder=embedder, **parts))
+        return made[-1]
 
     yield make
-    for service in made:
-        service.close()
+    for app in made:
+        app.close()
 
 
 @pytest.fixture(scope="session")
-def sample_service(sample_index, service_for):
-    """A QAService over the shared sample index."""
+def sample_lore(sample_index, lore_for):
+    """The query side over the shared sample index."""
     settings, _ = sample_index
-    return service_for(settings)
+    return lore_for(settings)

@@ -23,7 +23,7 @@ DOCS = {
 
 
 def lore(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lore", *map(str, args)], cwd=ROOT, env=ENV,
+    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)], cwd=ROOT, env=ENV,
                           capture_output=True, text=True)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lore.cli import app
-from lore.errors import BadInput, NotFound
+from cli.main import app
+from core.errors import BadInput, NotFound
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_SET = ROOT / "data" / "eval.jsonl"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import ServiceDep
+from api.deps import LoreDep
+from index.active import NO_ACTIVE
 
 router = APIRouter(tags=["health"])
 
@@ -16,8 +17,8 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz")
-def readyz(service: ServiceDep) -> JSONResponse:
-    version = service.active.peek()
+def readyz(lore: LoreDep) -> JSONResponse:
+    version = lore.active.peek()
     if version is None:
-        return JSONResponse({"status": "not ready", "detail": service.not_ready_hint}, 503)
+        return JSONResponse({"status": "not ready", "detail": NO_ACTIVE}, 503)
     return JSONResponse({"status": "ready", "version": version})

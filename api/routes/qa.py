@@ -8,7 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter
 
 from api.auth import KeyDep, ReaderDep
-from api.deps import ServiceDep
+from api.deps import LoreDep
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -22,7 +22,8 @@ from api.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from lore.models import Context, Filters, ScoredChunk, Turn
+from core.models import Context, Filters, ScoredChunk, Turn
+from pipeline.state import Query, need
 from retrieval.filters import parse_filters
 
 router = APIRouter(tags=["answers"])
@@ -35,26 +36,30 @@ def _filters(f: FiltersIn | None) -> Filters | None:
 
 
 @router.post("/ask")
-def ask(req: AskRequest, _: ReaderDep, key: KeyDep, service: ServiceDep) -> AskResponse:
+def ask(req: AskRequest, _: ReaderDep, key: KeyDep, lore: LoreDep) -> AskResponse:
     # Canary stickiness: per conversation, else per API key (a user), else per request.
     sticky = req.conversation_id or (f"key:{key}" if key else None)
-    result = service.ask(req.question, _history(req.history), _filters(req.filters),
-                         req.budget_tokens, conversation_id=sticky)
+    query = Query(req.question, _history(req.history), _filters(req.filters), req.budget_tokens,
+                  sticky=sticky)
+    state, trace = lore.ask(query)
+    answer = need(state.answer, "answer")
     return AskResponse(
-        answer=result.answer.text, abstained=result.answer.abstained,
-        citations=[Citation(**asdict(c)) for c in result.answer.citations],
-        version=result.version, timings_ms=result.timings_ms, request_id=_request_id(),
-        rewritten_question=result.query if result.query != req.question else None,
+        answer=answer.text, abstained=answer.abstained,
+        citations=[Citation(**asdict(c)) for c in answer.citations],
+        version=state.version, timings_ms=trace.timings_ms(), request_id=_request_id(),
+        rewritten_question=state.standalone if state.standalone != state.query.question else None,
     )
 
 
 @router.post("/search")
-def search(req: SearchRequest, _: ReaderDep, service: ServiceDep) -> SearchResponse:
-    result = service.search(req.question, _history(req.history), _filters(req.filters),
-                            req.budget_tokens, req.top_k)
+def search(req: SearchRequest, _: ReaderDep, lore: LoreDep) -> SearchResponse:
+    query = Query(req.question, _history(req.history), _filters(req.filters), req.budget_tokens,
+                  req.top_k)
+    state, trace = lore.search(query)
     return SearchResponse(
-        version=result.version, hits=[_hit(h) for h in result.hits],
-        context=_context(result.context), timings_ms=result.timings_ms, request_id=_request_id(),
+        version=state.version, hits=[_hit(h) for h in need(state.retrieval, "retrieval").hits],
+        context=_context(need(state.prompt, "prompt").context), timings_ms=trace.timings_ms(),
+        request_id=_request_id(),
     )
 
 

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from lore.models import Budget, Context, Passage
+from answer.base import GenerationInput, Generator
+from answer.grounding import ground
+from core.models import Answer, Budget, Context, Passage
 
 LEAVE_CHUNKS = (
     "Northwind Forge grants every full-time employee 28 days of paid annual leave per calendar "
@@ -78,3 +80,9 @@ def context() -> Context:
                 starts=(0, SECURITY.index("The security team"))),
     )
     return context_of(*passages)
+
+
+def answer_of(generator: Generator, question: str, context: Context) -> Answer:
+    """The generator's draft through the verify step, as the pipeline runs them."""
+    draft = generator.generate(GenerationInput(question, (), context, standalone=question))
+    return ground(draft, context)

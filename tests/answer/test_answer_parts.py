@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from answer.compose import chunk_for, window
 from answer.expect import Expect, expectation, satisfies
-from answer.sentences import split_sentences
-from answer.terms import terms
-from lore.models import Passage
+from answer.grounding import chunk_for, window
+from core.models import Passage
+from core.text import Analyzer, sentences, tokenize
+
+
+def terms(text: str) -> list[str]:
+    return tokenize(text, Analyzer.CONTENT)
 
 
 def test_terms_drop_function_words_and_merge_inflections() -> None:
@@ -47,7 +50,7 @@ def test_chunk_for_falls_back_to_the_first_chunk_without_starts() -> None:
 
 def test_window_widens_the_quote_by_one_sentence_each_side() -> None:
     text = "One is here. Two is here. Three is here. Four is here. Five is here."
-    spans = split_sentences(text)
+    spans = sentences(text)
     assert window(text, [spans[2]]) == "Two is here. Three is here. Four is here."
     assert window(text, [spans[0], spans[1]]) == "One is here. Two is here. Three is here."
     assert window(text, [spans[4]]) == "Four is here. Five is here."

@@ -5,8 +5,10 @@ from dataclasses import replace
 import pytest
 
 from answer.citations import verify
-from answer.extractive import NOT_FOUND, ExtractiveAnswerer, checked
-from lore.models import Answer, Citation, Context
+from answer.extractive import ExtractiveAnswerer
+from answer.grounding import NOT_FOUND
+from core.models import Answer, Citation, Context
+from tests.answer.conftest import answer_of
 
 QUOTE = ("Up to five unused days may be carried over into the next year;\ncarried-over days "
          "expire on 31 March. Sick leave does not count against annual leave.")
@@ -51,12 +53,6 @@ def test_tampered_answer_is_caught(tampered: Answer, problem: str) -> None:
     assert any(problem in p for p in problems), problems
 
 
-def test_checked_turns_a_broken_draft_into_an_abstention() -> None:
-    broken = replace(GOOD, text=GOOD.text.replace("[1]", "[2]"))
-    assert checked(GOOD) is GOOD
-    assert checked(broken) == Answer(NOT_FOUND, abstained=True, citations=(), evidence=0.8)
-
-
 @pytest.mark.parametrize("question", [
     "How many days of paid annual leave do full-time employees get?",
     "What is the hotel limit per night in Europe?",
@@ -67,7 +63,7 @@ def test_checked_turns_a_broken_draft_into_an_abstention() -> None:
 ])
 def test_answers_verify_and_every_citation_quotes_its_passage(context: Context,
                                                              question: str) -> None:
-    answer = ExtractiveAnswerer().answer(question, context)
+    answer = answer_of(ExtractiveAnswerer(), question, context)
     assert not answer.abstained
     assert verify(answer) == []
     texts = {p.source: p.text for p in context.passages}

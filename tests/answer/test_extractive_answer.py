@@ -7,14 +7,17 @@ import numpy as np
 import pytest
 
 from answer.base import Generator
-from answer.citations import normalise, verify
-from answer.extractive import NOT_FOUND, ExtractiveAnswerer
-from lore.models import Answer, Budget, Context
+from answer.citations import verify
+from answer.extractive import ExtractiveAnswerer
+from answer.grounding import NOT_FOUND
+from core.models import Answer, Budget, Context
+from core.text import squash
+from tests.answer.conftest import answer_of
 
 
 def cited(answer: Answer) -> list[tuple[str, int]]:
     """(sentence, marker) pairs of an answer, in order."""
-    return [(normalise(s), int(n)) for s, n in re.findall(r"(.+?)\s*\[(\d+)\]\s*", answer.text)]
+    return [(squash(s), int(n)) for s, n in re.findall(r"(.+?)\s*\[(\d+)\]\s*", answer.text)]
 
 
 def test_is_a_generator() -> None:
@@ -23,7 +26,7 @@ def test_is_a_generator() -> None:
 
 
 def test_factual_question_quotes_the_answering_sentence(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer(
+    answer = answer_of(ExtractiveAnswerer(),
         "How many days of paid annual leave do full-time employees get?", context
     )
     assert not answer.abstained
@@ -31,13 +34,14 @@ def test_factual_question_quotes_the_answering_sentence(context: Context) -> Non
     assert "28 days of paid annual leave" in sentence
     citation = answer.citations[n - 1]
     assert (citation.source, citation.chunk_id) == ("handbook/leave.md", "leave-0")
-    assert sentence in normalise(citation.text)
+    assert sentence in squash(citation.text)
     assert verify(answer) == []
     assert 0.35 <= answer.evidence <= 1.0
 
 
 def test_number_question_prefers_the_sentence_with_the_figure(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer("What is the hotel limit per night in Europe?", context)
+    answer = answer_of(ExtractiveAnswerer(), "What is the hotel limit per night in Europe?",
+                       context)
     sentence, n = cited(answer)[0]
     assert sentence.startswith("Hotel stays are reimbursed up to EUR 180")
     assert answer.citations[n - 1].page == 4
@@ -45,7 +49,7 @@ def test_number_question_prefers_the_sentence_with_the_figure(context: Context) 
 
 
 def test_list_item_answer_maps_to_the_chunk_holding_it(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer("Within how many hours must lost devices be reported?",
+    answer = answer_of(ExtractiveAnswerer(), "Within how many hours must lost devices be reported?",
                                          context)
     sentence, n = cited(answer)[0]
     assert sentence == (
@@ -55,7 +59,7 @@ def test_list_item_answer_maps_to_the_chunk_holding_it(context: Context) -> None
 
 
 def test_sentence_in_second_chunk_cites_that_chunk(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer("When do carried-over leave days expire?", context)
+    answer = answer_of(ExtractiveAnswerer(), "When do carried-over leave days expire?", context)
     sentence, n = cited(answer)[0]
     assert "expire on 31 March" in sentence
     assert answer.citations[n - 1].chunk_id == "leave-1"
@@ -67,7 +71,7 @@ def test_sentence_in_second_chunk_cites_that_chunk(context: Context) -> None:
     "What is the parental leave policy in Germany?",
 ])
 def test_off_topic_question_abstains(context: Context, question: str) -> None:
-    answer = ExtractiveAnswerer().answer(question, context)
+    answer = answer_of(ExtractiveAnswerer(), question, context)
     assert answer == Answer(NOT_FOUND, abstained=True, citations=(), evidence=answer.evidence)
     assert answer.evidence < 0.35
     assert verify(answer) == []
@@ -75,19 +79,19 @@ def test_off_topic_question_abstains(context: Context, question: str) -> None:
 
 def test_empty_context_abstains() -> None:
     empty = Context(passages=(), tokens=0, budget=Budget(1024, 60, 0, 30, 200))
-    answer = ExtractiveAnswerer().answer("How many days of leave?", empty)
+    answer = answer_of(ExtractiveAnswerer(), "How many days of leave?", empty)
     assert answer.abstained and answer.evidence == 0.0
 
 
 def test_threshold_decides_abstention(context: Context) -> None:
     question = "How many days of paid annual leave do full-time employees get?"
-    evidence = ExtractiveAnswerer().answer(question, context).evidence
-    assert not ExtractiveAnswerer(threshold=evidence).answer(question, context).abstained
-    assert ExtractiveAnswerer(threshold=evidence + 0.01).answer(question, context).abstained
+    evidence = answer_of(ExtractiveAnswerer(), question, context).evidence
+    assert not answer_of(ExtractiveAnswerer(threshold=evidence), question, context).abstained
+    assert answer_of(ExtractiveAnswerer(threshold=evidence + 0.01), question, context).abstained
 
 
 def test_same_passage_cited_twice_reuses_its_number(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer(
+    answer = answer_of(ExtractiveAnswerer(),
         "How many unused leave days can be carried over, and how far in advance must leave "
         "requests be submitted in Workday?", context,
     )
@@ -102,7 +106,7 @@ def test_same_passage_cited_twice_reuses_its_number(context: Context) -> None:
 
 
 def test_citations_numbered_in_order_of_first_use(context: Context) -> None:
-    answer = ExtractiveAnswerer().answer(
+    answer = answer_of(ExtractiveAnswerer(),
         "Within how many days must expense receipts be uploaded, and how many days in advance "
         "must leave requests be submitted?", context,
     )
@@ -112,12 +116,12 @@ def test_citations_numbered_in_order_of_first_use(context: Context) -> None:
     assert sources == {1: "finance/expenses.pdf", 2: "handbook/leave.md"} or sources == {
         1: "handbook/leave.md", 2: "finance/expenses.pdf"}
     for sentence, n in pairs:
-        assert sentence in normalise(answer.citations[n - 1].text)
+        assert sentence in squash(answer.citations[n - 1].text)
     assert verify(answer) == []
 
 
 def test_answer_is_bounded(context: Context) -> None:
-    answer = ExtractiveAnswerer(max_sentences=2, max_words=40).answer(
+    answer = answer_of(ExtractiveAnswerer(max_sentences=2, max_words=40),
         "What must employees do about leave, expenses, receipts, laptops and VPN?", context
     )
     assert len(cited(answer)) <= 2
@@ -134,7 +138,7 @@ def test_answer_is_bounded(context: Context) -> None:
 def test_sentence_holding_what_the_question_asks_for_wins_a_tie(
     make_context: Callable[..., Context], question: str, plain: str, typed: str
 ) -> None:
-    answer = ExtractiveAnswerer(max_sentences=1).answer(question, make_context(("a.md", plain),
+    answer = answer_of(ExtractiveAnswerer(max_sentences=1), question, make_context(("a.md", plain),
                                                                                ("b.md", typed)))
     assert answer.text == f"{typed} [1]"
 
@@ -144,7 +148,7 @@ def test_duplicate_sentences_from_overlapping_chunks_are_quoted_once(
 ) -> None:
     text = "Badges are issued by Facilities on the first day of work."
     ctx = make_context(("a.md", text), ("b.md", text))
-    answer = ExtractiveAnswerer().answer("Who issues badges on the first day?", ctx)
+    answer = answer_of(ExtractiveAnswerer(), "Who issues badges on the first day?", ctx)
     assert answer.text == f"{text} [1]"
     assert answer.citations[0].source == "a.md"
 
@@ -154,12 +158,13 @@ def test_sentence_that_looks_like_a_marker_is_never_quoted(
 ) -> None:
     text = "The retention period is seven years [3] for invoices."
     ctx = make_context(("a.md", text))
-    assert ExtractiveAnswerer().answer("What is the retention period for invoices?", ctx).abstained
+    answer = answer_of(ExtractiveAnswerer(), "What is the retention period for invoices?", ctx)
+    assert answer.abstained
 
 
 def test_embedding_cosine_is_blended_into_the_evidence(context: Context) -> None:
     question = "How many days of paid annual leave do full-time employees get?"
-    lexical = ExtractiveAnswerer(max_sentences=1).answer(question, context).evidence
+    lexical = answer_of(ExtractiveAnswerer(max_sentences=1), question, context).evidence
 
     def same(texts: Sequence[str]) -> np.ndarray:
         return np.full((len(texts), 4), 0.5, dtype=np.float32)
@@ -168,18 +173,18 @@ def test_embedding_cosine_is_blended_into_the_evidence(context: Context) -> None
         return np.eye(len(texts), dtype=np.float32)
 
     for embed, cosine in ((same, 1.0), (apart, 0.0)):
-        blended = ExtractiveAnswerer(max_sentences=1, embed=embed).answer(question, context)
+        blended = answer_of(ExtractiveAnswerer(max_sentences=1, embed=embed), question, context)
         assert blended.evidence == pytest.approx(0.5 * lexical + 0.5 * cosine)
 
 
 def test_evidence_covers_both_parts_of_a_two_part_question(context: Context) -> None:
     question = "How far in advance must leave requests be submitted in Workday?"
-    one_part = ExtractiveAnswerer().answer(question, context).evidence
-    both = ExtractiveAnswerer().answer(
+    one_part = answer_of(ExtractiveAnswerer(), question, context).evidence
+    both = answer_of(ExtractiveAnswerer(),
         question + " And how many unused days can be carried over?", context
     ).evidence
     assert one_part > 0.9 and both > 0.9
-    lead_only = ExtractiveAnswerer(max_sentences=1).answer(
+    lead_only = answer_of(ExtractiveAnswerer(max_sentences=1),
         question + " And how many unused days can be carried over?", context
     ).evidence
     assert lead_only < both - 0.2
@@ -194,6 +199,6 @@ def test_sentence_elsewhere_matching_only_the_leads_terms_is_not_support(
     other = ("z.md", "Robots dock at night. Batteries last eight hours. Maps load quickly.")
     question = "When is Fleet Manager 5.0 planned to be released?"
     elsewhere = make_context(("a.md", lead), ("b.md", echo), other)
-    assert ExtractiveAnswerer().answer(question, elsewhere).text == f"{lead} [1]"
+    assert answer_of(ExtractiveAnswerer(), question, elsewhere).text == f"{lead} [1]"
     same_document = make_context(("a.md", f"{lead} {echo}"), other)
-    assert ExtractiveAnswerer().answer(question, same_document).text == f"{lead} [1] {echo} [1]"
+    assert answer_of(ExtractiveAnswerer(), question, same_document).text == f"{lead} [1] {echo} [1]"

@@ -14,22 +14,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ingestion.cache import EmbeddingCache
-from ingestion.pipeline import Ingestor
 from ingestion.report import RunReport
-from ingestion.trust import TrustConfig
+from lore.compose import ingestor
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
 
 # Generous bound for a loopback server thread to start or stop; only reached on a hang.
 SERVER_WAIT_S = 30.0
 
 
 @pytest.fixture(scope="session")
-def client(sample_index, sample_service) -> Iterator[TestClient]:
+def client(sample_index, sample_lore) -> Iterator[TestClient]:
     """Read-only client over the shared sample index; no keys, so every route is open."""
     settings, _ = sample_index
-    with TestClient(create_app(settings, sample_service)) as c:
+    with TestClient(create_app(settings, sample_lore)) as c:
         yield c
 
 
@@ -38,15 +35,11 @@ def ingest(embedder) -> Callable[[Settings, Path, bool], RunReport]:
     """Build a version of `root` in `settings.home` with the pipeline itself."""
 
     def run(settings: Settings, root: Path, promote: bool = False) -> RunReport:
-        cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
-        store = open_store(settings)
-        ingestor = Ingestor(settings, store, open_registry(settings), embedder, cache,
-                            TrustConfig())
+        build = ingestor(settings, embedder)
         try:
-            return ingestor.run(root, promote=promote)
+            return build.run(root, promote=promote)
         finally:
-            store.close()
-            cache.close()
+            build.close()
 
     return run
 

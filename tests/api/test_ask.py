@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from answer.citations import MARKER, normalise, verify
-from lore.models import Answer, Citation
+from answer.citations import verify
+from answer.grounding import MARKER
+from core.models import Answer, Citation
+from core.text import squash
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "eval.jsonl"
 # One question per format (PDF, DOCX, CSV, PPTX, EML, Markdown) with a single expected source.
@@ -36,7 +38,7 @@ def _answer(body: dict) -> Answer:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in (normalise(p) for p in MARKER.split(text)[::2]) if s]
+    return [s for s in (squash(p) for p in MARKER.split(text)[::2]) if s]
 
 
 @pytest.mark.parametrize("case_id", KNOWN)
@@ -50,16 +52,16 @@ def test_known_answer_cites_the_right_source(client, case_id: str) -> None:
     if case_id in PDF_PAGES:
         assert {c["page"] for c in body["citations"]} == {PDF_PAGES[case_id]}
     assert verify(_answer(body)) == []
-    reference = normalise(" ".join(case["reference_contexts"]))
+    reference = squash(" ".join(case["reference_contexts"]))
     assert any(s in reference for s in _sentences(body["answer"])), body["answer"]
 
 
 def test_every_cited_sentence_is_quoted_from_its_citation(client) -> None:
     """The same property as `verify`, checked directly: "... [n]" lies inside citation n."""
     body = client.post("/ask", json={"question": CASES["hr-parental-leave"]["question"]}).json()
-    by_n = {c["n"]: normalise(c["text"]) for c in body["citations"]}
+    by_n = {c["n"]: squash(c["text"]) for c in body["citations"]}
     parts = MARKER.split(body["answer"])  # text, n, text, n, ...
-    pairs = [(normalise(parts[i - 1]), int(parts[i])) for i in range(1, len(parts), 2)]
+    pairs = [(squash(parts[i - 1]), int(parts[i])) for i in range(1, len(parts), 2)]
     assert pairs
     for sentence, n in pairs:
         assert not sentence or sentence in by_n[n]
@@ -78,6 +80,7 @@ def test_response_reports_version_and_stage_timings(client, sample_index) -> Non
     _, report = sample_index
     body = client.post("/ask", json={"question": CASES["hr-remote-work"]["question"]}).json()
     assert body["version"] == report.version
-    stages = {"embed", "dense", "sparse", "fuse", "rerank", "assemble", "answer", "total"}
+    stages = {"embed", "dense", "sparse", "fuse", "rerank", "assemble", "generate", "verify",
+              "total"}
     assert stages <= set(body["timings_ms"])
     assert len(body["request_id"]) == 32

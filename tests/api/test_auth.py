@@ -15,10 +15,10 @@ ASK = {"question": "How many days a week am I allowed to work from home?"}
 
 
 @pytest.fixture(scope="module")
-def keyed(sample_index, sample_service) -> Iterator[TestClient]:
+def keyed(sample_index, sample_lore) -> Iterator[TestClient]:
     settings, _ = sample_index
-    locked = settings.model_copy(update={"reader_keys": [READER], "admin_keys": [ADMIN]})
-    with TestClient(create_app(locked, sample_service)) as c:
+    locked = settings.changed(reader_keys=[READER], admin_keys=[ADMIN])
+    with TestClient(create_app(locked, sample_lore)) as c:
         yield c
 
 
@@ -78,22 +78,22 @@ def test_probes_need_no_key(keyed) -> None:
 
 
 def test_without_keys_everything_is_open_and_the_start_up_says_so(
-    sample_index, sample_service, caplog
+    sample_index, sample_lore, caplog
 ) -> None:
     settings, _ = sample_index
-    assert not settings.reader_keys and not settings.admin_keys
+    assert not settings.serve.reader_keys and not settings.serve.admin_keys
     with caplog.at_level(logging.WARNING, logger="lore.api"), \
-            TestClient(create_app(settings, sample_service)) as c:
+            TestClient(create_app(settings, sample_lore)) as c:
         assert c.post("/ask", json=ASK).status_code == 200
         assert c.get("/versions").status_code == 200
         assert _promote_active(c, {}).status_code == 200
     assert any("no API keys configured" in r.getMessage() for r in caplog.records)
 
 
-def test_keyed_start_up_does_not_warn(sample_index, sample_service, caplog) -> None:
+def test_keyed_start_up_does_not_warn(sample_index, sample_lore, caplog) -> None:
     settings, _ = sample_index
-    locked = settings.model_copy(update={"admin_keys": [ADMIN]})
+    locked = settings.changed(admin_keys=[ADMIN])
     with caplog.at_level(logging.WARNING, logger="lore.api"), \
-            TestClient(create_app(locked, sample_service)) as c:
+            TestClient(create_app(locked, sample_lore)) as c:
         assert c.post("/ask", json=ASK).status_code == 401
     assert not any("no API keys configured" in r.getMessage() for r in caplog.records)

@@ -9,7 +9,7 @@ from api.app import create_app
 from lore.settings import Settings
 
 Q = "How many days a week am I allowed to work from home?"
-MAX_QUESTION_CHARS = Settings().max_question_chars
+MAX_QUESTION_CHARS = Settings().request.max_question_chars
 
 # (body, status, words the message must contain to tell the caller what to fix)
 CASES = [
@@ -89,9 +89,9 @@ def test_unknown_route_and_method_keep_the_error_shape(client) -> None:
     assert r.status_code == 405 and "GET /ask" in r.json()["detail"]
 
 
-def test_no_version_yet_is_503_until_one_is_promoted(tmp_path, service_for, ingest) -> None:
-    settings = Settings(home=tmp_path / "home", reload_seconds=0.0)  # see a promotion at once
-    with TestClient(create_app(settings, service_for(settings))) as c:
+def test_no_version_yet_is_503_until_one_is_promoted(tmp_path, lore_for, ingest) -> None:
+    settings = Settings.of(home=tmp_path / "home", reload_seconds=0.0)  # see a promotion at once
+    with TestClient(create_app(settings, lore_for(settings))) as c:
         assert c.get("/healthz").status_code == 200
         ready = c.get("/readyz")
         assert ready.status_code == 503 and "lore ingest" in ready.json()["detail"]

@@ -18,11 +18,11 @@ def corpus(root, fact: str):
     return root
 
 
-def test_canary_split_stickiness_promote_and_rollback(tmp_path, ingest, service_for):
-    settings = Settings(home=tmp_path / "home", reload_seconds=0.0)
+def test_canary_split_stickiness_promote_and_rollback(tmp_path, ingest, lore_for):
+    settings = Settings.of(home=tmp_path / "home", reload_seconds=0.0)
     ingest(settings, corpus(tmp_path / "a", "twenty"), True)
     ingest(settings, corpus(tmp_path / "b", "thirty"), False)
-    with TestClient(create_app(settings, service_for(settings))) as c:
+    with TestClient(create_app(settings, lore_for(settings))) as c:
         assert c.post("/versions/v2/promote", params={"canary": 20}).status_code == 200
         served: Counter[str] = Counter()
         for i in range(REQUESTS):

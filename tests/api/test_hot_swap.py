@@ -132,12 +132,12 @@ def _cli_promote(home: Path, version: str, cwd: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_promote_under_load_fails_nothing(tmp_path, service_for, ingest, serve) -> None:
-    settings = Settings(home=tmp_path / "home", reload_seconds=RELOAD_S)
+def test_promote_under_load_fails_nothing(tmp_path, lore_for, ingest, serve) -> None:
+    settings = Settings.of(home=tmp_path / "home", reload_seconds=RELOAD_S)
     docs = _write(tmp_path / "docs", DOCS)
     v1 = ingest(settings, docs, True).version
     v2 = ingest(settings, _write(docs, {NEW_DOC: VISITORS}), False).version
-    app = create_app(settings, service_for(settings))
+    app = create_app(settings, lore_for(settings))
     with serve(app) as base, Stream(base) as stream:
         stream.wait_for("from v1", lambda s: s.version == v1, PER_PHASE)
         r = httpx.post(f"{base}/versions/{v2}/promote", timeout=30.0)

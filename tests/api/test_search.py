@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from context.render import render_passages
-from lore.models import Passage
+from core.models import Passage
 
 QUESTION = "How many PTO days do new employees get, and how much parental leave is there?"
 BREAKDOWN = {"dense_rank", "dense_score", "bm25_rank", "bm25_score", "fused", "trust",

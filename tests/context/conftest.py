@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from lore.models import Chunk, ScoredChunk
-from lore.settings import default_model_path
-from lore.tokenizer import get_tokenizer
+from core.models import Chunk, ScoredChunk
+from core.tokenizer import get_tokenizer
+from ingestion.config import default_model_path
 
 # Each document: consecutive chunks of one section, a few sentences each.
 DOCS: dict[str, tuple[str, ...]] = {

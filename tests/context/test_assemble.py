@@ -9,10 +9,10 @@ from context.assemble import assemble
 from context.packing import PackingOrder, chunk_tokens
 from context.passages import GAP
 from context.render import render_passages, render_text
-from context.trim import sentence_cuts
+from core.models import Budget, Chunk, Context, Dropped, DropReason, ScoredChunk
+from core.text import sentence_ends
+from core.tokenizer import Tokenizer
 from index.bm25 import Analyzer, tokenize
-from lore.models import Budget, Chunk, Context, Dropped, DropReason, ScoredChunk
-from lore.tokenizer import Tokenizer
 from retrieval.dedupe import Duplicate
 
 # Whole chunks: the order these tests pin down; coverage packing has tests/context/test_coverage.py.
@@ -75,7 +75,7 @@ def test_last_hit_is_trimmed_at_a_sentence(
     chunks: dict[str, Chunk], scored: Scored, tokenizer: Tokenizer
 ) -> None:
     first, second = chunks["security/keys.md#1"], chunks["ops/deploy.md#2"]
-    one_sentence = second.text[: sentence_cuts(second.text)[0]]
+    one_sentence = second.text[: sentence_ends(second.text)[0]]
     head = render_text(second.source, second.title, second.breadcrumbs, None, one_sentence)
     limit = chunk_tokens(first, tokenizer.count) + tokenizer.count(head)
     hits = scored((first.id, 0.9), (second.id, 0.8), ("hr/leave.md#1", 0.7))

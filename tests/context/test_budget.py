@@ -4,9 +4,9 @@ import pytest
 
 from context.budget import HISTORY_SHARE, RESERVE_SHARE, plan_budget, trim_history
 from context.render import render_turn
-from lore.errors import BadInput
-from lore.models import DropReason, Turn
-from lore.tokenizer import Tokenizer
+from core.errors import BadInput
+from core.models import DropReason, Turn
+from core.tokenizer import Tokenizer
 
 SYSTEM = "Answer only from the passages below and cite them as [n]."
 QUESTION = "How often are production API keys rotated?"

@@ -12,12 +12,12 @@ import pytest
 from context.builder import ContextBuilder
 from context.packing import PackingOrder
 from context.render import render_passages
+from core.models import DropReason, Element, ElementKind, ParsedDocument, Turn
+from core.tokenizer import Tokenizer
 from index.bm25 import doc_vectors
 from index.edge import EdgeStore
 from ingestion.chunker import chunk_document
-from lore.models import DropReason, Element, ElementKind, ParsedDocument, Turn
 from lore.settings import Settings
-from lore.tokenizer import Tokenizer
 from retrieval.hybrid import HybridRetriever, RetrievalResult
 
 CHUNK_TOKENS = 60  # small chunks so one section spans several, with overlap between them
@@ -47,7 +47,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def setup(embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
-    settings = Settings(home=Path("unused"), budget_tokens=400, top_k=4)
+    settings = Settings.of(home=Path("unused"), budget_tokens=400, top_k=4)
     chunks = [
         replace(c, trust=0.5 if "copy" in source else 1.0)
         for source, elements in DOCS.items()
@@ -56,10 +56,11 @@ def setup(embedder, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]
     ]
     store = EdgeStore(tmp_path_factory.mktemp("index"))
     store.create("v1", embedder.dim)
+    bm25 = settings.ingest
     store.add("v1", chunks, embedder.embed([c.embed_text for c in chunks]),
-              doc_vectors([c.embed_text for c in chunks], settings.bm25_k1, settings.bm25_b))
+              doc_vectors([c.embed_text for c in chunks], bm25.bm25_k1, bm25.bm25_b))
     store.finish("v1")
-    yield store, HybridRetriever(store, embedder, settings), settings, chunks
+    yield store, HybridRetriever(store, embedder, settings.retrieval), settings.context, chunks
     store.close()
 
 
@@ -74,7 +75,7 @@ def test_context_from_the_store(setup: tuple, tokenizer: Tokenizer) -> None:
     question = "How do I roll back a bad deploy during an incident?"
     history = (Turn("user", "Who is on call this week? " * 30), Turn("assistant", "Dana is."))
     result = retriever.search("v1", question)
-    builder = ContextBuilder(store, tokenizer, settings)
+    builder = ContextBuilder(store, tokenizer.count, settings)
     prompt = builder.build("v1", question, result, history, system="Answer from the passages.")
     ctx = prompt.context
 
@@ -96,7 +97,7 @@ def test_merged_passages_do_not_repeat_the_overlap(setup: tuple, tokenizer: Toke
     store, retriever, settings, chunks = setup
     assert any(c.overlap for c in chunks)
     result = retriever.search("v1", "How do I roll back a bad deploy during an incident?")
-    ctx = ContextBuilder(store, tokenizer, settings).build("v1", "q", result).context
+    ctx = ContextBuilder(store, tokenizer.count, settings).build("v1", "q", result).context
     merged = [p for p in ctx.passages if len(p.chunk_ids) > 1]
     assert merged
     for p in merged:
@@ -108,7 +109,7 @@ def test_duplicates_are_reported(setup: tuple, tokenizer: Tokenizer) -> None:
     store, retriever, settings, _ = setup
     result: RetrievalResult = retriever.search("v1", "How many days of paid leave do I get?")
     assert result.hits[0].chunk.source == "hr/leave.md"
-    ctx = ContextBuilder(store, tokenizer, settings).build("v1", "q", result).context
+    ctx = ContextBuilder(store, tokenizer.count, settings).build("v1", "q", result).context
     dupes = [d for d in ctx.dropped if d.reason is DropReason.DUPLICATE]
     assert [d.source for d in dupes] == ["hr/leave-copy.md"]
     assert dupes[0].tokens > 0
@@ -117,8 +118,8 @@ def test_duplicates_are_reported(setup: tuple, tokenizer: Tokenizer) -> None:
 
 def test_the_packing_setting_reaches_the_builder(setup: tuple, tokenizer: Tokenizer) -> None:
     store, _, settings, _ = setup
-    assert ContextBuilder(store, tokenizer, settings).order is PackingOrder.COVERAGE
+    assert ContextBuilder(store, tokenizer.count, settings).order is PackingOrder.COVERAGE
     whole = settings.model_copy(update={"packing": PackingOrder.SCORE})
-    assert ContextBuilder(store, tokenizer, whole).order is PackingOrder.SCORE
-    assert ContextBuilder(store, tokenizer, whole, order=PackingOrder.DENSITY).order is (
+    assert ContextBuilder(store, tokenizer.count, whole).order is PackingOrder.SCORE
+    assert ContextBuilder(store, tokenizer.count, whole, order=PackingOrder.DENSITY).order is (
         PackingOrder.DENSITY)

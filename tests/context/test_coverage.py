@@ -16,9 +16,9 @@ from context.packing import NEIGHBOUR_DECAY, windows
 from context.passages import GAP
 from context.render import render_passages
 from context.units import Unit
+from core.models import Chunk, ScoredChunk
+from core.tokenizer import Tokenizer
 from index.bm25 import Analyzer, tokenize
-from lore.models import Chunk, ScoredChunk
-from lore.tokenizer import Tokenizer
 
 Scored = Callable[..., list[ScoredChunk]]
 

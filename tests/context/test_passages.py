@@ -7,8 +7,8 @@ from context.passages import GAP, Piece, build_passages, fresh, reading_order
 from context.render import above_of, render_passage
 from context.selection import pieces_of
 from context.units import units_of
-from lore.models import Chunk, Passage
-from lore.tokenizer import Tokenizer
+from core.models import Chunk, Passage
+from core.tokenizer import Tokenizer
 
 MakeChunk = Callable[..., Chunk]
 
@@ -100,11 +100,11 @@ def test_reading_order_groups_documents_by_best_score() -> None:
 
 
 def test_summed_counts_equal_the_rendered_passage_on_the_sample_corpus(
-    sample_service, tokenizer: Tokenizer
+    sample_lore, tokenizer: Tokenizer
 ) -> None:
     """Passage tokens are summed from header and part counts: exact on real parsed chunks,
     merged in runs of three and with the last piece trimmed (a cut inside a table row)."""
-    service = sample_service
+    service = sample_lore
     version = service.active.current()
     chunks = sorted((c for c, _ in service.store.scan(version)),
                     key=lambda c: (c.source, c.position))

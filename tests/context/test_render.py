@@ -3,8 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from context.render import above_of, header, render_passage, render_passages, render_turn
-from lore.models import Passage, Turn
-from lore.tokenizer import Tokenizer
+from core.models import Passage, Turn
+from core.tokenizer import Tokenizer
 
 
 def passage(text: str, page: int | None = None) -> Passage:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from context.units import sentence_spans, units_of
-from lore.models import Chunk
-from lore.tokenizer import Tokenizer
+from core.models import Chunk
+from core.tokenizer import Tokenizer
 
 
 def test_sentence_spans_cover_the_text_past_the_overlap() -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 
 from context.assemble import assemble
 from context.packing import PackingOrder, chunk_tokens, windows
-from lore.models import Budget, Chunk, ScoredChunk
-from lore.tokenizer import Tokenizer
+from core.models import Budget, Chunk, ScoredChunk
+from core.tokenizer import Tokenizer
 
 # Whole chunks: the order these tests pin down; coverage packing has tests/context/test_coverage.py.
 SCORE = PackingOrder.SCORE

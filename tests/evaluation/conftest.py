@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from answer.extractive import ExtractiveAnswerer
 from evaluation import cache
 from evaluation.dataset import EvalItem, load_eval_set
-from ingestion.cache import EmbeddingCache
-from ingestion.pipeline import Ingestor
-from ingestion.trust import load_trust
-from lore.qa import QAService
+from lore import compose, promotion
+from lore.compose import Lore
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "data" / "corpus"
@@ -29,22 +25,15 @@ EVAL_SET = ROOT / "data" / "eval.jsonl"
 # The degraded candidate lacks the handbook: every HR policy question loses its evidence.
 REMOVED = "handbook/employee-handbook.pdf"
 
-MakeService = Callable[..., QAService]
+MakeLore = Callable[..., Lore]
 
 
 def build(settings: Settings, embedder, root: Path) -> str:
-    ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder,
-                        EmbeddingCache(settings.home / "cache" / "embeddings.sqlite"),
-                        load_trust(TRUST))
+    ingestor = compose.ingestor(settings, embedder)
     try:
         return ingestor.run(root).version
     finally:
-        ingestor.store.close()
-
-
-def service_on(settings: Settings, embedder) -> QAService:
-    return QAService(settings, open_store(settings), open_registry(settings), embedder,
-                     ExtractiveAnswerer(threshold=settings.min_evidence))
+        ingestor.close()
 
 
 @pytest.fixture(scope="session")
@@ -58,19 +47,19 @@ def gate_template(sample_index, embedder, tmp_path_factory) -> Path:
     sample_settings, report = sample_index
     home = tmp_path_factory.mktemp("gate") / "home"
     shutil.copytree(sample_settings.home, home)
-    settings = Settings(home=home, trust_file=TRUST)
+    settings = Settings.of(home=home, trust_file=TRUST)
     degraded = home.parent / "corpus-degraded"
     shutil.copytree(CORPUS, degraded)
     (degraded / REMOVED).unlink()
     assert build(settings, embedder, CORPUS) == "v2"
     assert build(settings, embedder, degraded) == "v3"
-    service = service_on(settings, embedder)
+    app = compose.build(settings, encoder=embedder)
     try:
         items = load_eval_set(EVAL_SET)
-        cache.summary_for(service, items, cache.set_hash(EVAL_SET), report.version,
-                          settings.budget_tokens)
+        cache.summary_for(promotion.bench(app), items, cache.set_hash(EVAL_SET), report.version,
+                          settings.context.budget_tokens)
     finally:
-        service.close()
+        app.close()
     return home
 
 
@@ -82,15 +71,15 @@ def gate_home(gate_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_service(embedder) -> Iterator[MakeService]:
-    """QAServices on the test's settings, sharing the session's model; closed afterwards."""
-    made: list[QAService] = []
+def make_lore(embedder) -> Iterator[MakeLore]:
+    """Query sides on the test's settings, sharing the session's model; closed afterwards."""
+    made: list[Lore] = []
 
-    def make(home: Path, **overrides: object) -> QAService:
-        settings = Settings(home=home, trust_file=TRUST, **overrides)  # type: ignore[arg-type]
-        made.append(service_on(settings, embedder))
+    def make(home: Path, **overrides: object) -> Lore:
+        settings = Settings.of(home=home, trust_file=TRUST, **overrides)
+        made.append(compose.build(settings, encoder=embedder))
         return made[-1]
 
     yield make
-    for service in made:
-        service.close()
+    for app in made:
+        app.close()

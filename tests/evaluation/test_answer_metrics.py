@@ -2,6 +2,7 @@ import pytest
 
 from answer.citations import verify
 from answer.extractive import ExtractiveAnswerer
+from core.models import Answer, Budget, Citation, Context, Passage
 from evaluation.answer_metrics import (
     abstained_correctly,
     abstention_rate,
@@ -9,7 +10,7 @@ from evaluation.answer_metrics import (
     rouge_l,
     token_f1,
 )
-from lore.models import Answer, Budget, Citation, Context, Passage
+from tests.answer.conftest import answer_of
 
 
 def _citation(n: int, text: str) -> Citation:
@@ -149,7 +150,8 @@ def test_citation_precision_of_a_real_extractive_answer():
     )
     budget = Budget(total=1024, system=60, history=0, question=30, reserve=200)
     context = Context(passages=(passage,), tokens=40, budget=budget)
-    answer = ExtractiveAnswerer().answer("What is the hotel limit per night in Europe?", context)
+    answer = answer_of(ExtractiveAnswerer(), "What is the hotel limit per night in Europe?",
+                       context)
     assert not answer.abstained
     assert citation_precision(answer) == 1.0
 

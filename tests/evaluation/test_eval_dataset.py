@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import BadInput, NotFound
 from evaluation.dataset import EvalItem, load_eval_set
 from evaluation.retrieval_metrics import context_recall
-from lore.errors import BadInput, NotFound
 
 DEV_SET = Path(__file__).resolve().parents[2] / "../shared/datasets/rhdh/qa-dev.jsonl"
 

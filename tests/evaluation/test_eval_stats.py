@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from core.errors import BadInput
 from evaluation.stats import mean, percentile, summarise_latencies
-from lore.errors import BadInput
 
 
 def test_percentile_linear_interpolation():

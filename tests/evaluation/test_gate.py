@@ -11,14 +11,15 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
+from cli.main import app
+from core.errors import BadInput, Conflict
 from evaluation import gate
 from evaluation.cache import run_key, set_hash
 from evaluation.runner import METRICS
-from lore.cli import app
-from lore.errors import BadInput, Conflict
+from lore.compose import Lore, open_registry
+from lore.promotion import promote, query_key, unattended
 from lore.settings import Settings
-from lore.wiring import open_registry
-from tests.evaluation.conftest import CORPUS, EVAL_SET, MakeService, build
+from tests.evaluation.conftest import CORPUS, EVAL_SET, MakeLore, build
 
 LIMITS = {"hit@5": 0.02, "context_recall": 0.02, "false_abstention": 0.05}
 
@@ -59,71 +60,78 @@ def test_label():
     assert gate.label({"gate": {**failed, "forced": True}}) == "forced: context_recall -0.05"
 
 
-def test_gate_off_promotes_with_a_message(gate_home: Path, make_service: MakeService):
-    service = make_service(gate_home)
-    record, decision = gate.promote(service, "v3")
+def test_gate_off_promotes_with_a_message(gate_home: Path, make_lore: MakeLore):
+    lore = make_lore(gate_home)
+    record, decision = promote_on(lore, "v3")
     assert record.status == "active" and decision.message == gate.GATE_OFF
-    assert service.registry.get("v3").eval is None
+    assert lore.registry.get("v3").eval is None
 
 
-def test_equal_candidate_passes_and_is_recorded(gate_home: Path, make_service: MakeService):
-    service = make_service(gate_home, eval_set=EVAL_SET)
-    record, decision = gate.promote(service, "v2")
+def test_equal_candidate_passes_and_is_recorded(gate_home: Path, make_lore: MakeLore):
+    lore = make_lore(gate_home, eval_set=EVAL_SET)
+    record, decision = promote_on(lore, "v2")
     assert record.status == "active" and decision.allowed
-    recorded = service.registry.get("v2").eval
+    recorded = lore.registry.get("v2").eval
     assert recorded is not None
     verdict = recorded["gate"]
     assert verdict["passed"] and not verdict["forced"] and verdict["baseline"] == "v1"
     assert verdict["candidate_metrics"] == verdict["baseline_metrics"]
     assert gate.label(recorded) == "pass"
-    key = run_key(service.settings, set_hash(EVAL_SET), service.settings.budget_tokens)
+    budget = lore.settings.context.budget_tokens
+    key = run_key(query_key(lore.settings), set_hash(EVAL_SET), budget)
     assert key in recorded["runs"]  # the candidate's numbers are cached for its own baseline use
 
 
-def test_degraded_candidate_is_refused_then_forced(gate_home: Path, make_service: MakeService):
-    service = make_service(gate_home, eval_set=EVAL_SET)
+def test_degraded_candidate_is_refused_then_forced(gate_home: Path, make_lore: MakeLore):
+    lore = make_lore(gate_home, eval_set=EVAL_SET)
     with pytest.raises(Conflict) as refused:
-        gate.promote(service, "v3")
+        promote_on(lore, "v3")
     message = str(refused.value)
     assert "hit@5 1.000 -> " in message and "context_recall" in message and "--force" in message
-    assert service.registry.active().id == "v1"  # type: ignore[union-attr]
-    verdict = service.registry.get("v3").eval["gate"]  # type: ignore[index]
+    assert lore.registry.active().id == "v1"  # type: ignore[union-attr]
+    verdict = lore.registry.get("v3").eval["gate"]  # type: ignore[index]
     assert not verdict["passed"] and not verdict["forced"]
     assert {r["metric"] for r in verdict["regressions"]} >= {"hit@5", "context_recall"}
     assert verdict["candidate_metrics"]["hit@5"] < verdict["baseline_metrics"]["hit@5"]
 
-    record, decision = gate.promote(service, "v3", force=True)
+    record, decision = promote_on(lore, "v3", force=True)
     assert record.status == "active" and "Promoted anyway" in decision.message
-    recorded = service.registry.get("v3").eval
+    recorded = lore.registry.get("v3").eval
     assert recorded["gate"]["forced"]  # type: ignore[index]
     assert gate.label(recorded).startswith("forced: ") and "hit@5" in gate.label(recorded)
 
 
 def test_first_promotion_records_the_candidate_alone(
-    sample_index, embedder, make_service: MakeService, tmp_path: Path
+    sample_index, embedder, make_lore: MakeLore, tmp_path: Path
 ):
     home, corpus = tmp_path / "home", tmp_path / "corpus"
     shutil.copytree(sample_index[0].home / "cache", home / "cache")  # embeddings: no model work
     shutil.copytree(CORPUS / "product", corpus / "product")
-    service = make_service(home, eval_set=_subset(tmp_path, "prod-", "na-battery"))
-    assert build(service.settings, embedder, corpus) == "v1"
-    record, decision = gate.promote(service, "v1")
+    lore = make_lore(home, eval_set=_subset(tmp_path, "prod-", "na-battery"))
+    assert build(lore.settings, embedder, corpus) == "v1"
+    record, decision = promote_on(lore, "v1")
     assert record.status == "active" and "first promotion" in decision.message
-    recorded = service.registry.get("v1").eval
+    recorded = lore.registry.get("v1").eval
     assert recorded["gate"]["baseline"] is None  # type: ignore[index]
     assert recorded["gate"]["candidate_metrics"]["hit@5"] >= 0.8  # type: ignore[index]
     assert gate.label(recorded) == "pass (first)"
 
 
 def test_nightly_hook_refuses_a_degraded_candidate(gate_home: Path, tmp_path: Path):
-    """gate_allows loads its own service (as an unattended run does): one more model load."""
-    settings = Settings(home=gate_home, eval_set=_subset(tmp_path, "hr-", "na-dental"))
-    allowed, message = gate.gate_allows(settings, "v3")
-    assert not allowed and "hit@5" in message
+    """The unattended promotion builds its own query side (as a nightly run does): one more
+    model load."""
+    settings = Settings.of(home=gate_home, eval_set=_subset(tmp_path, "hr-", "na-dental"))
+    promoted, message = unattended(settings)("v3")
+    assert not promoted and "hit@5" in message
     registry = open_registry(settings)
     assert registry.active().id == "v1"  # type: ignore[union-attr]
     assert gate.label(registry.get("v3").eval).startswith("fail: ")
-    assert gate.gate_allows(Settings(home=gate_home), "v3") == (True, gate.GATE_OFF)
+    assert unattended(Settings.of(home=gate_home))("v3") == (True, gate.GATE_OFF)
+    assert registry.active().id == "v3"  # type: ignore[union-attr]
+
+
+def promote_on(lore: Lore, version: str, force: bool = False):
+    return promote(lore.settings, version, force, app=lore)
 
 
 def _subset(folder: Path, *prefixes: str) -> Path:
@@ -136,10 +144,10 @@ def _subset(folder: Path, *prefixes: str) -> Path:
 
 
 def test_api_refuses_with_409_and_force_overrides(
-    gate_home: Path, make_service: MakeService, tmp_path: Path
+    gate_home: Path, make_lore: MakeLore, tmp_path: Path
 ):
-    service = make_service(gate_home, eval_set=_subset(tmp_path, "hr-", "na-"))
-    with TestClient(create_app(service.settings, service)) as client:
+    lore = make_lore(gate_home, eval_set=_subset(tmp_path, "hr-", "na-"))
+    with TestClient(create_app(lore.settings, lore)) as client:
         refused = client.post("/versions/v3/promote")
         assert refused.status_code == 409
         assert "hit@5" in refused.json()["detail"]

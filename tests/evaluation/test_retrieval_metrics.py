@@ -2,6 +2,7 @@ import math
 
 import pytest
 
+from core.errors import BadInput
 from evaluation.retrieval_metrics import (
     context_recall,
     matches,
@@ -9,7 +10,6 @@ from evaluation.retrieval_metrics import (
     ndcg_at_k,
     source_hit_at_k,
 )
-from lore.errors import BadInput
 
 RETRIEVED = ["guide/intro.md", "docs/rbac/roles.md", "docs/rbac/roles.md", "faq.md"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Answer, Citation
 from evaluation.dataset import EvalItem
 from evaluation.runner import (
     METRICS,
@@ -20,13 +21,13 @@ from evaluation.runner import (
     run_eval,
     score_item,
 )
-from lore.models import Answer, Citation
-from lore.qa import QAService
+from lore.compose import Lore
+from lore.promotion import bench
 
 
 @pytest.fixture(scope="module")
-def sample_run(sample_service: QAService, eval_items: list[EvalItem]) -> EvalRun:
-    return run_eval(sample_service, eval_items, sample_service.active.current())
+def sample_run(sample_lore: Lore, eval_items: list[EvalItem]) -> EvalRun:
+    return run_eval(bench(sample_lore), eval_items, sample_lore.active.current())
 
 
 def test_overall_metrics_on_the_sample_set(sample_run: EvalRun):
@@ -61,14 +62,15 @@ def test_items_keep_what_was_retrieved_and_answered(sample_run: EvalRun):
 
 
 def test_latency_per_stage(sample_run: EvalRun):
-    assert {"embed", "dense", "sparse", "assemble", "answer", "total"} <= set(sample_run.latency_ms)
+    stages = {"embed", "dense", "sparse", "retrieve", "assemble", "generate", "verify", "total"}
+    assert stages <= set(sample_run.latency_ms)
     for stage, p in sample_run.latency_ms.items():
         assert 0 <= p["p50"] <= p["p95"], stage  # type: ignore[operator]
 
 
-def test_runs_are_deterministic(sample_service: QAService, eval_items: list[EvalItem],
+def test_runs_are_deterministic(sample_lore: Lore, eval_items: list[EvalItem],
                                 sample_run: EvalRun):
-    again = run_eval(sample_service, eval_items[:4], sample_run.version)
+    again = run_eval(bench(sample_lore), eval_items[:4], sample_run.version)
     for first, second in zip(sample_run.items, again.items, strict=False):
         assert (first.sources, first.context, first.answer, first.metrics) == (
             second.sources, second.context, second.answer, second.metrics)

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from qdrant_client import QdrantClient
 
+from core.models import Chunk
 from index.base import IndexStore
 from index.bm25 import doc_vectors
 from index.edge import EdgeStore
 from index.qdrant_server import QdrantServerStore
-from lore.models import Chunk
 
 CORPUS = (Path(__file__).parent / "corpus.txt").read_text().splitlines()
 # Five consecutive corpus lines per document, in reading order.

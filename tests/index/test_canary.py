@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import BadInput, Conflict
 from index.registry import Registry
-from lore.errors import BadInput, Conflict
 
 
 def ready(registry: Registry) -> str:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from qdrant_client import QdrantClient
 
+from core.errors import BadInput, NotFound
 from index.bm25 import query_vector
 from index.qdrant_registry import QdrantRegistry
 from index.qdrant_server import QdrantServerStore
-from lore.errors import BadInput, NotFound
 
 ALIAS = "lore_active"
 
@@ -144,15 +144,15 @@ def test_collections_are_named_by_prefix(client: AliasCallLog) -> None:
 def test_wiring_picks_the_backend_from_the_url(tmp_path) -> None:
     from index.edge import EdgeStore
     from index.registry import Registry
+    from lore.compose import open_registry, open_store
     from lore.settings import Settings
-    from lore.wiring import open_registry, open_store
 
     # Nothing listens on port 1: building the client sends nothing that must succeed.
-    remote = Settings(home=tmp_path / "home", qdrant_url="http://127.0.0.1:1")
+    remote = Settings.of(home=tmp_path / "home", qdrant_url="http://127.0.0.1:1")
     store, registry = open_store(remote), open_registry(remote)
     assert isinstance(store, QdrantServerStore) and isinstance(registry, QdrantRegistry)
     assert store.client is registry.client  # one client shared by both
     assert not (tmp_path / "home").exists()  # nothing is kept locally
-    local = Settings(home=tmp_path / "home", qdrant_url=None)
+    local = Settings.of(home=tmp_path / "home", qdrant_url=None)
     assert isinstance(open_store(local), EdgeStore)
     assert isinstance(open_registry(local), Registry)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import BadInput, Conflict, NotFound
 from index.base import VersionRegistry
 from index.registry import Registry
 from index.versions import VersionStatus
-from lore.errors import BadInput, Conflict, NotFound
 
 # Spawned children start clean: forking a test process that holds Edge shard threads is unsafe.
 SPAWN = multiprocessing.get_context("spawn")

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+from core.errors import BadInput, Conflict, NotFound
+from core.models import Filters
 from index.bm25 import query_vector, tokenize
-from lore.errors import BadInput, Conflict, NotFound
-from lore.models import Filters
 
 # Fixtures come from conftest.py (`store`, `built`); test modules import nothing from it, so
 # their names never clash with other test folders'.

@@ -12,9 +12,10 @@ import pytest
 from index.base import VersionRegistry
 from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
+from ingestion.runner import cache_path
 from ingestion.trust import TrustConfig
+from lore.compose import open_registry, open_store
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
 
 # Four documents of a fictional company's handbook; `runbook.md` is long enough to become
 # several chunks, so a change in chunk size changes its chunk texts.
@@ -73,14 +74,13 @@ def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
     made: list[Ingestor] = []
 
     def make(trust: TrustConfig | None = None, **overrides: Any) -> Ingestor:
-        settings = Settings(home=tmp_path / "home", **overrides)
-        cache = EmbeddingCache(settings.home / "cache" / "embeddings.sqlite")
-        ingestor = Ingestor(settings, open_store(settings), open_registry(settings), embedder,
-                            cache, trust or TrustConfig())
+        settings = Settings.of(home=tmp_path / "home", **overrides)
+        cache = EmbeddingCache(cache_path(settings.home))
+        ingestor = Ingestor(settings.ingest, open_store(settings), open_registry(settings),
+                            embedder, cache, trust or TrustConfig())
         made.append(ingestor)
         return ingestor
 
     yield make
     for ingestor in made:
-        ingestor.store.close()
-        ingestor.cache.close()
+        ingestor.close()

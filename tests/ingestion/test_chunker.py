@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from core.models import Element, ElementKind, ParsedDocument
 from ingestion.chunker import chunk_document
-from lore.models import Element, ElementKind, ParsedDocument
 
 LIMIT = 120
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from index.versions import VersionStatus
 from ingestion.runner import Job, run_job
+from lore.compose import open_registry, open_store
+from lore.promotion import unattended
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
+from tests.conftest import ask
 from tests.ingestion.conftest import MakeIngestor, active_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,17 +27,18 @@ import sys, time
 from pathlib import Path
 from ingestion.runner import Job, run_job
 from lore.settings import Settings
-from lore.wiring import load_embedder, open_registry, open_store
+from lore.compose import load_embedder, open_registry, open_store
+from lore.promotion import unattended
 
 def progress(stage, done, total):
     if stage == "index":
         print("indexing", flush=True)
         time.sleep(3600)
 
-settings = Settings(home=Path(sys.argv[1]))
-job = Job(settings, Path(sys.argv[2]), promote=True)
+settings = Settings.of(home=Path(sys.argv[1]))
+job = Job(settings.ingest, settings.home, Path(sys.argv[2]), promote=True)
 run_job(job, open_store(settings), open_registry(settings), lambda: load_embedder(settings),
-        progress)
+        unattended(settings), progress)
 """
 
 
@@ -47,9 +50,10 @@ def wait_for_line(child: subprocess.Popen[str]) -> str:
     return child.stdout.readline().strip()
 
 
-def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, service_for, embedder):
+def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, lore_for, embedder,
+                          tmp_path: Path):
     ingestor = make_ingestor()
-    home = ingestor.settings.home
+    home = tmp_path / "home"
     v1 = ingestor.run(corpus, promote=True).version
     (corpus / "hr" / "expenses.md").write_text("# Expenses\n\nHotels: up to EUR 240 a night.\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
@@ -64,12 +68,13 @@ def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, service_for
     finally:
         child.kill()  # SIGKILL: no handler runs, nothing is cleaned up
         child.wait()
-    answer = service_for(ingestor.settings).ask("How many days of annual leave do employees get?")
-    assert answer.version == v1 and "28 days" in answer.answer.text
+    settings = Settings.of(home=home)
+    answered = ask(lore_for(settings), "How many days of annual leave do employees get?")
+    assert answered.version == v1 and "28 days" in answered.answer.text
     assert ingestor.registry.get(building.id).status is VersionStatus.BUILDING
-    settings = Settings(home=home)
-    after = run_job(Job(settings, corpus), open_store(settings), open_registry(settings),
-                    lambda: embedder)  # the dead child's lock is gone with it
+    after = run_job(Job(settings.ingest, settings.home, corpus), open_store(settings),
+                    open_registry(settings), lambda: embedder,
+                    unattended(settings))  # the dead child's lock is gone with it
     crashed = ingestor.registry.get(building.id)
     assert crashed.status is VersionStatus.FAILED and crashed.error == "interrupted"
     assert not (home / "index" / building.id).exists()

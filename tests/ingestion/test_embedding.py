@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.models import Chunk
 from ingestion.cache import EmbeddingCache
 from ingestion.chunker import text_hash
 from ingestion.embedding import embed_chunks
-from lore.models import Chunk
 
 
 def chunk(text: str, i: int) -> Chunk:

@@ -64,18 +64,19 @@ def test_a_model_that_cannot_be_exported_is_served_with_torch(
     tmp_path: Path, monkeypatch, caplog
 ) -> None:
     from ingestion.embedder import SentenceTransformerEmbedder
-    from lore.settings import QueryEncoder, Settings
-    from lore.wiring import load_query_embedder
+    from lore.compose import load_query_embedder
+    from lore.settings import Settings
+    from retrieval.config import QueryEncoder
 
     def refuse(*_: object) -> None:
         raise RuntimeError("unsupported operator")  # what torch.onnx raises for such a model
 
     monkeypatch.setattr(onnx_embedder, "export", refuse)
-    settings = Settings(home=tmp_path, onnx_cache=tmp_path / "onnx")
+    settings = Settings.of(home=tmp_path, onnx_cache=tmp_path / "onnx")
     embedder = load_query_embedder(settings)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert "unsupported operator" in caplog.text
     caplog.clear()
-    torch_settings = Settings(home=tmp_path, query_encoder=QueryEncoder.TORCH)
+    torch_settings = Settings.of(home=tmp_path, query_encoder=QueryEncoder.TORCH)
     assert isinstance(load_query_embedder(torch_settings), SentenceTransformerEmbedder)
     assert not caplog.text  # chosen, not fallen back to

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
+from core.errors import ParseError
+from core.models import Element, ElementKind, ParsedDocument
 from ingestion.parsers import SUPPORTED, parse_file
-from lore.errors import ParseError
-from lore.models import Element, ElementKind, ParsedDocument
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "corpus"

@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import IndexBuildError
 from index.versions import VersionStatus
 from ingestion.cache import EmbeddingCache
-from lore.errors import IndexBuildError
+from lore.settings import Settings
+from tests.conftest import ask
 from tests.ingestion.conftest import DOCS, MakeIngestor, active_id, write_docs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +120,8 @@ class Interrupt:
             raise KeyboardInterrupt
 
 
-def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, service_for):
+def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, lore_for,
+                                                 tmp_path: Path):
     ingestor = make_ingestor()
     v1 = ingestor.run(corpus, promote=True).version
     (corpus / "ops" / "oncall.txt").write_text("On-call\n\nPages are acknowledged in 5 minutes.\n")
@@ -127,15 +130,17 @@ def test_interrupted_build_is_failed_and_dropped(corpus: Path, make_ingestor, se
     broken = ingestor.registry.list()[-1]
     assert broken.status is VersionStatus.FAILED
     assert str(broken.error).startswith("KeyboardInterrupt")
-    assert not (ingestor.settings.home / "index" / broken.id).exists()
-    answer = service_for(ingestor.settings).ask("How many days of annual leave do employees get?")
-    assert answer.version == v1 and "28 days" in answer.answer.text
+    assert not (tmp_path / "home" / "index" / broken.id).exists()
+    settings = Settings.of(home=tmp_path / "home")
+    answered = ask(lore_for(settings), "How many days of annual leave do employees get?")
+    assert answered.version == v1 and "28 days" in answered.answer.text
 
 
-def test_a_failing_component_fails_the_build(corpus: Path, make_ingestor: MakeIngestor):
+def test_a_failing_component_fails_the_build(corpus: Path, make_ingestor: MakeIngestor,
+                                             tmp_path: Path):
     """A real fault mid-build: the embedding cache's database is gone."""
     ingestor = make_ingestor()
-    closed = EmbeddingCache(ingestor.settings.home / "closed.sqlite")
+    closed = EmbeddingCache(tmp_path / "home" / "closed.sqlite")
     closed.close()
     with pytest.raises(Exception, match="closed database"):
         replace(ingestor, cache=closed).run(corpus)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
+from core.errors import BadInput
 from ingestion.cron import next_fire, parse_cron
-from lore.errors import BadInput
 
 T0 = datetime(2025, 3, 14, 13, 37, 20)  # a Friday
 

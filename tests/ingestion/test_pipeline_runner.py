@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import IndexBuildError
 from index.versions import VersionStatus
 from ingestion.lock import IngestRunning, ingest_lock
 from ingestion.runner import Job, run_job
 from ingestion.runs import Outcome, read_records
-from lore.errors import IndexBuildError
+from lore.compose import open_registry, open_store
+from lore.promotion import unattended
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
 from tests.conftest import CORPUS, TRUST
 from tests.ingestion.conftest import active_id
 
@@ -34,20 +35,24 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path: Path):
 
 
 def test_a_second_run_is_refused_and_recorded(tmp_path: Path, corpus: Path):
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings.of(home=tmp_path / "home")
     store, registry = open_store(settings), open_registry(settings)
     with ingest_lock(settings.home), pytest.raises(IngestRunning):
-        run_job(Job(settings, corpus), store, registry, no_model)
+        run_job(Job(settings.ingest, settings.home, corpus), store, registry, no_model,
+                unattended(settings))
     [record] = read_records(settings.home)
     assert record.outcome is Outcome.REFUSED and "another ingest is running" in str(record.error)
     assert registry.list() == []
 
 
 def test_unchanged_run_never_loads_the_model(tmp_path: Path, corpus: Path, embedder):
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings.of(home=tmp_path / "home")
     store, registry = open_store(settings), open_registry(settings)
-    built = run_job(Job(settings, corpus, promote=True), store, registry, lambda: embedder)
-    again = run_job(Job(settings, corpus, skip_if_unchanged=True), store, registry, no_model)
+    promote = unattended(settings)
+    built = run_job(Job(settings.ingest, settings.home, corpus, promote=True), store, registry,
+                    lambda: embedder, promote)
+    again = run_job(Job(settings.ingest, settings.home, corpus, skip_if_unchanged=True), store,
+                    registry, no_model, promote)
     store.close()
     assert (built.outcome, again.outcome) == (Outcome.BUILT, Outcome.UNCHANGED)
     assert again.version == built.version and not again.promoted and again.gate is None
@@ -55,12 +60,12 @@ def test_unchanged_run_never_loads_the_model(tmp_path: Path, corpus: Path, embed
 
 
 def test_a_failed_run_is_recorded_and_raised(tmp_path: Path, embedder):
-    settings = Settings(home=tmp_path / "home")
+    settings = Settings.of(home=tmp_path / "home")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "empty.md").write_text("")
     with pytest.raises(IndexBuildError):
-        run_job(Job(settings, tmp_path / "bad"), open_store(settings), open_registry(settings),
-                lambda: embedder)
+        run_job(Job(settings.ingest, settings.home, tmp_path / "bad"), open_store(settings),
+                open_registry(settings), lambda: embedder, unattended(settings))
     [record] = read_records(settings.home)
     assert record.outcome is Outcome.FAILED and "empty.md: empty file" in str(record.error)
 
@@ -71,10 +76,11 @@ def test_gate_refusal_keeps_the_candidate_ready(tmp_path: Path, sample_index, em
     home, docs = tmp_path / "home", tmp_path / "docs"
     shutil.copytree(sample.home, home)
     shutil.copytree(CORPUS, docs, ignore=shutil.ignore_patterns("handbook"))
-    settings = Settings(home=home, trust_file=TRUST, eval_set=EVAL_SET)
+    settings = Settings.of(home=home, trust_file=TRUST, eval_set=EVAL_SET)
     store, registry = open_store(settings), open_registry(settings)
     active = active_id(registry)
-    record = run_job(Job(settings, docs, promote=True), store, registry, lambda: embedder)
+    record = run_job(Job(settings.ingest, settings.home, docs, promote=True), store, registry,
+                     lambda: embedder, unattended(settings))
     store.close()
     assert record.outcome is Outcome.BUILT and not record.promoted
     assert record.version and record.gate and "regresses" in record.gate

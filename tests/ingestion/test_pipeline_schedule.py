@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
+from core.errors import NotFound
 from ingestion.cron import parse_cron
 from ingestion.runner import Job, run_job
 from ingestion.runs import Outcome, read_records
 from ingestion.schedule import MAX_NAP, scheduled, ticks
-from lore.errors import NotFound
+from lore.compose import open_registry, open_store
+from lore.promotion import unattended
 from lore.settings import Settings
-from lore.wiring import open_registry, open_store
 from tests.ingestion.conftest import active_id
 
 
@@ -54,12 +55,13 @@ def test_minutes_missed_during_a_long_run_are_skipped():
 def test_nightly_runs_record_each_night_and_survive_a_bad_one(
     tmp_path: Path, corpus: Path, embedder
 ):
-    settings = Settings(home=tmp_path / "home")
-    job = Job(settings, corpus, promote=True, skip_if_unchanged=True)
+    settings = Settings.of(home=tmp_path / "home")
+    job = Job(settings.ingest, settings.home, corpus, promote=True, skip_if_unchanged=True)
+    promote = unattended(settings)
     store, registry = open_store(settings), open_registry(settings)
     clock = Clock(datetime(2025, 3, 14, 12, 0))
     nights = scheduled(parse_cron("0 2 * * *"),
-                       lambda: run_job(job, store, registry, lambda: embedder),
+                       lambda: run_job(job, store, registry, lambda: embedder, promote),
                        clock.now, clock.sleep)
     first = next(nights)[1]
     shutil.move(corpus, tmp_path / "away")

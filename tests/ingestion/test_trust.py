@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import BadInput
 from ingestion.trust import DEFAULT_TRUST, load_trust
-from lore.errors import BadInput
 
 
 def test_first_matching_rule_wins_and_default_applies(tmp_path):

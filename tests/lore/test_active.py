@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
+from core.errors import NotReady
+from index.active import ActiveVersion, to_canary
 from index.registry import Registry
-from lore.active import ActiveVersion, to_canary
-from lore.errors import NotReady
 
 
 def ready(registry: Registry) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from lore.models import Chunk, Hit
+from core.models import Chunk, Hit
 
 MakeChunk = Callable[..., Chunk]
 MakeHits = Callable[[list[Chunk], list[float]], list[Hit]]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lore.models import Chunk, ScoredChunk
+from core.models import Chunk, ScoredChunk
 from retrieval.dedupe import dedupe, jaccard, normalise, shingles
 
 MakeChunk = Callable[..., Chunk]

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lore.errors import BadInput
-from lore.models import Chunk, Filters, Hit
+from core.errors import BadInput
+from core.models import Chunk, Filters, Hit
 from retrieval.filters import (
     GLOB_OVERSAMPLE,
     apply_glob,

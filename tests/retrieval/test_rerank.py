@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import pytest
 
-from lore.models import Chunk, Hit, ScoredChunk
-from lore.settings import Settings
+from core.models import Chunk, Hit, ScoredChunk
+from retrieval.config import RetrievalSettings
 from retrieval.fusion import FusionMethod
 from retrieval.rerank import RerankWeights, freshness, fused_scores, rerank, trust_factor
 
@@ -77,7 +77,7 @@ def test_freshness_reorders_when_enabled(make_chunk: MakeChunk, make_hits: MakeH
 
 
 def test_weights_from_settings() -> None:
-    s = Settings(rrf_k=10, dense_weight=2.0, sparse_weight=0.5, trust_weight=0.1,
-                 freshness_half_life_days=7.0)
+    s = RetrievalSettings(rrf_k=10, dense_weight=2.0, sparse_weight=0.5, trust_weight=0.1,
+                          freshness_half_life_days=7.0)
     w = RerankWeights.from_settings(s, FusionMethod.WEIGHTED)
     assert w == RerankWeights(10, 2.0, 0.5, 0.1, 7.0, FusionMethod.WEIGHTED)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from lore.models import Turn
+from core.models import Turn
 from retrieval.rewrite import is_elliptical, standalone_query
 
 

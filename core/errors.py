@@ -1,4 +1,8 @@
-"""lore's error hierarchy; api/errors.py maps it to HTTP, lore/cli.py to exit codes."""
+"""lore's error hierarchy; api/errors.py maps it to HTTP, cli/main.py to exit codes.
+
+User errors (the caller can fix them) stand apart from upstream errors (a model provider
+failed: nothing the caller sent was wrong, and trying again later may work).
+"""
 
 
 class LoreError(Exception):
@@ -35,3 +39,11 @@ class IndexBuildError(LoreError):
 
 class Unauthenticated(Forbidden):
     """No API key, or an unknown one (HTTP 401)."""
+
+
+class Upstream(LoreError):
+    """A model provider failed or answered nonsense (HTTP 502, exit 7)."""
+
+
+class UpstreamTimeout(Upstream):
+    """No provider answered within the request's deadline (HTTP 504, exit 7)."""

@@ -8,8 +8,8 @@ import sys
 import click
 import typer
 
-from lore.commands import eval_cmds, index_cmds, query_cmds
-from lore.errors import (
+from cli.commands import eval_cmds, index_cmds, query_cmds
+from core.errors import (
     BadInput,
     Conflict,
     Forbidden,
@@ -17,7 +17,9 @@ from lore.errors import (
     LoreError,
     NotFound,
     NotReady,
+    Upstream,
 )
+from lore.offline import stay_offline
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 index_cmds.register(app)
@@ -31,6 +33,7 @@ EXIT_CODES: dict[type[LoreError], int] = {
     NotReady: 4,
     Conflict: 5,
     Forbidden: 6,
+    Upstream: 7,
 }
 
 
@@ -45,6 +48,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    stay_offline()
     signal.signal(signal.SIGTERM, _terminate)
     try:
         app(standalone_mode=False)

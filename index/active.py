@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import NotReady
 from index.base import VersionRegistry
-from lore.errors import NotReady
 
 log = logging.getLogger("lore.active")
 NO_ACTIVE = "no active index version yet: run `lore ingest PATH --promote` (or `lore promote ID`)"

@@ -11,17 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.commands.common import HomeOpt, settings_for
+from cli.commands.progress import ingest_progress
+from core.errors import NotReady
 from evaluation import cache, report
 from evaluation.dataset import EvalItem, load_eval_set
-from evaluation.gate import GATE_OFF, promotable, promote, switch
-from evaluation.runner import METRICS, EvalRun, run_eval
+from evaluation.runner import METRICS, Bench, EvalRun, run_eval
 from index.versions import VersionRecord
-from lore.commands.common import HomeOpt, settings_for
-from lore.commands.progress import ingest_progress
-from lore.errors import NotReady
-from lore.qa import QAService
+from lore import promotion
+from lore.compose import build
 from lore.settings import Settings
-from lore.wiring import open_registry
 
 console = Console()
 
@@ -40,34 +39,35 @@ def eval_command(
     """Evaluate a version on an eval set: report.json, report.md and chart.png under
     LORE_HOME/evals/."""
     items = load_eval_set(eval_set)  # a bad file fails before the model loads
-    service = QAService.load(settings_for(home))
+    settings = settings_for(home)
+    app = build(settings)
     try:
-        folder, run, base = evaluate(service, items, eval_set, version, baseline, budget)
+        folder, run, base = evaluate(promotion.bench(app), settings.home, items, eval_set,
+                                     version or app.active.current(), baseline, budget)
     finally:
-        service.close()
+        app.close()
     print_summary(run, base)
     console.print(f"report: {folder}", markup=False)
 
 
 def evaluate(
-    service: QAService, items: Sequence[EvalItem], eval_set: Path, version: str | None,
+    bench: Bench, home: Path, items: Sequence[EvalItem], eval_set: Path, version: str,
     baseline: str | None, budget: int | None,
 ) -> tuple[Path, EvalRun, dict[str, Any] | None]:
     """Run, compare, write the report folder; returns (folder, run, baseline summary)."""
     from evaluation import chart  # matplotlib: imported only when a chart is drawn
 
-    version = version or service.active.current()
-    cache.evaluable(service.registry, version)
-    base_id = _baseline_id(service, baseline)
-    budget = budget or service.settings.budget_tokens
+    cache.evaluable(bench.registry, version)
+    base_id = _baseline_id(bench, baseline)
+    budget = budget or bench.budget
     digest = cache.set_hash(eval_set)
     with ingest_progress(console) as progress:
-        run = run_eval(service, items, version, budget, progress)
-        cache.remember(service, digest, run)
-        base = (cache.summary_for(service, items, digest, base_id, budget, progress)
+        run = run_eval(bench, items, version, budget, progress)
+        cache.remember(bench, digest, run)
+        base = (cache.summary_for(bench, items, digest, base_id, budget, progress)
                 if base_id else None)
     now = datetime.now(UTC)
-    folder = _folder(service.settings.home, now, version)
+    folder = _folder(home, now, version)
     meta = {"eval_set": str(eval_set), "eval_set_sha256": digest,
             "created_at": now.isoformat(timespec="seconds")}
     report.write(report.build(run, meta, base), folder)
@@ -75,10 +75,10 @@ def evaluate(
     return folder, run, base
 
 
-def _baseline_id(service: QAService, baseline: str | None) -> str | None:
+def _baseline_id(bench: Bench, baseline: str | None) -> str | None:
     if baseline != "active":
         return baseline
-    active = service.registry.active()
+    active = bench.registry.active()
     if active is None:
         raise NotReady("--baseline active: no version is active yet")
     return active.id
@@ -114,26 +114,17 @@ def print_summary(run: EvalRun, base: dict[str, Any] | None) -> None:
     console.print(f"latency ms p50/p95: {stages}", style="dim", markup=False)
 
 
-def gated_promote(
+def promote_with_report(
     settings: Settings, version: str, force: bool, canary: int | None = None
 ) -> VersionRecord:
-    """`lore promote`: the gate (when an eval set is configured), then the switch."""
-    registry = open_registry(settings)
-    if settings.eval_set is None:
-        record = switch(registry, version, canary)
-        console.print(GATE_OFF, style="dim", markup=False)
-        return record
-    promotable(registry, version)  # before the model loads
-    service = QAService.load(settings)
-    try:
-        with ingest_progress(console) as progress:
-            record, decision = promote(service, version, force, progress, canary)
-    finally:
-        service.close()
-    if decision.result is not None and decision.result.baseline_metrics is not None:
-        _print_gate(decision.result.candidate_metrics, decision.result.baseline_metrics,
-                    decision.result.baseline or "", version, settings.eval_max_drop)
-    console.print(decision.message, markup=False)
+    """`lore promote`: the promotion path, with the gate's table when it ran."""
+    with ingest_progress(console) as progress:
+        record, decision = promotion.promote(settings, version, force, canary, progress)
+    result = decision.result
+    if result is not None and result.baseline_metrics is not None:
+        _print_gate(result.candidate_metrics, result.baseline_metrics, result.baseline or "",
+                    version, settings.gate.eval_max_drop)
+    console.print(decision.message, markup=False, style="dim" if result is None else None)
     return record
 
 

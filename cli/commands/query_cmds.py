@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from lore.commands.common import HomeOpt, settings_for
+from cli.commands.common import HomeOpt, settings_for
 
 console = Console()
 
@@ -33,18 +33,20 @@ def ask(
     budget: Annotated[int | None, typer.Option(help="Token budget")] = None,
 ) -> None:
     """Answer QUESTION from the active version and print its citations."""
-    from lore.qa import QAService
+    from lore.compose import build
+    from pipeline.state import Query, need
 
-    service = QAService.load(settings_for(home))
+    app = build(settings_for(home))
     try:
-        result = service.ask(question, (), None, budget)
+        state, _ = app.ask(Query(question, budget=budget))
     finally:
-        service.close()
-    console.print(result.answer.text, markup=False)
-    for c in result.answer.citations:
+        app.close()
+    answer = need(state.answer, "answer")
+    console.print(answer.text, markup=False)
+    for c in answer.citations:
         page = f", p. {c.page}" if c.page else ""
         console.print(f"[{c.n}] {c.source}{page} — {c.title}", markup=False, style="dim")
-    console.print(f"(version {result.version})", style="dim")
+    console.print(f"(version {state.version})", style="dim")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,11 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lore.commands.common import HomeOpt, settings_for
-from lore.commands.progress import ingest_progress
-from lore.errors import Conflict, NotFound
+from cli.commands.common import HomeOpt, settings_for
+from cli.commands.progress import ingest_progress
+from core.errors import Conflict, NotFound
+from lore.compose import open_registry, open_store
+from lore.settings import Settings
 from lore.versions import version_rows
-from lore.wiring import open_registry, open_store
 
 if TYPE_CHECKING:
     from index.base import IndexStore, VersionRegistry
@@ -47,46 +48,54 @@ def ingest(
     from ingestion.trust import load_trust
 
     settings = settings_for(home, trust_file=trust)
-    load_trust(settings.trust_file)  # a broken trust file fails now, not at the first run
+    load_trust(settings.ingest.trust_file)  # a broken trust file fails now, not at a run
     if not path.exists():
         raise NotFound(f"{path}: no such file or folder")
     cron = parse_cron(schedule) if schedule else None
-    job = Job(settings, path, promote, skip_if_unchanged)
+    job = Job(settings.ingest, settings.home, path, promote, skip_if_unchanged)
     store, registry = open_store(settings), open_registry(settings)
     if cron is None:
-        _ingest_once(job, store, registry)
+        _ingest_once(settings, job, store, registry)
     else:
-        _ingest_on_schedule(job, store, registry, cron)
+        _ingest_on_schedule(settings, job, store, registry, cron)
 
 
-def _ingest_once(job: Job, store: IndexStore, registry: VersionRegistry) -> None:
+def _ingest_once(settings: Settings, job: Job, store: IndexStore,
+                 registry: VersionRegistry) -> None:
     from ingestion.runner import run_job
     from ingestion.runs import Outcome
     from ingestion.summary import summary_lines
-    from lore.wiring import load_embedder
+    from lore.compose import load_embedder
+    from lore.promotion import unattended
 
     with ingest_progress(console) as progress:
-        record = run_job(job, store, registry, lambda: load_embedder(job.settings), progress)
+        record = run_job(job, store, registry, lambda: load_embedder(settings),
+                         unattended(settings), progress)
     typer.echo("\n".join(summary_lines(record, job.promote)))
     if job.promote and record.outcome is Outcome.BUILT and not record.promoted:
         raise Conflict(f"the evaluation gate kept {record.version} from being promoted; it "
                        f"stays ready (`lore promote {record.version} --force` overrides)")
 
 
-def _ingest_on_schedule(job: Job, store: IndexStore, registry: VersionRegistry, cron: Cron) -> None:
+def _ingest_on_schedule(settings: Settings, job: Job, store: IndexStore,
+                        registry: VersionRegistry, cron: Cron) -> None:
     from ingestion.cron import next_fire
     from ingestion.runner import run_job
     from ingestion.schedule import scheduled
     from ingestion.summary import summary_lines
-    from lore.wiring import load_embedder
+    from lore.compose import load_embedder
+    from lore.promotion import unattended
 
     def next_run() -> str:
         return f"next run {next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}"
 
-    embedder = load_embedder(job.settings)  # loaded once, shared by every run
+    embedder = load_embedder(settings)  # loaded once, shared by every run
+    promote = unattended(settings)
     typer.echo(f"ingesting {job.root} on a schedule, Ctrl-C stops; runs are recorded under "
-               f"{job.settings.home / 'runs'}; {next_run()}")
-    for due, result in scheduled(cron, lambda: run_job(job, store, registry, lambda: embedder)):
+               f"{job.home / 'runs'}; {next_run()}")
+    for due, result in scheduled(
+        cron, lambda: run_job(job, store, registry, lambda: embedder, promote)
+    ):
         if isinstance(result, Exception):
             typer.echo(f"lore: the {due:%Y-%m-%d %H:%M} run failed: {result}", err=True)
         else:
@@ -147,9 +156,9 @@ def promote(
 
     With --canary N it serves N% of /ask traffic (sticky per conversation or API key) until
     `lore promote VERSION` finishes the rollout or `lore rollback` ends it."""
-    from lore.commands.eval_cmds import gated_promote
+    from cli.commands.eval_cmds import promote_with_report
 
-    record = gated_promote(settings_for(home), version, force, canary)
+    record = promote_with_report(settings_for(home), version, force, canary)
     if canary is None:
         console.print(f"{record.id} is now active")
     else:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from answer.sentences import split_sentences
+from core.text import sentences
 
 
 def texts(source: str) -> list[str]:
-    return [s.text for s in split_sentences(source)]
+    return [s.text for s in sentences(source)]
 
 
 @pytest.mark.parametrize(("source", "expected"), [
@@ -54,12 +54,12 @@ def test_soft_wrapped_line_is_joined() -> None:
 
 def test_offsets_point_into_the_source() -> None:
     source = "  Intro line.\n\n- First item. Second part!\r\nlast  \n"
-    sentences = split_sentences(source)
-    assert [s.text for s in sentences] == ["Intro line.", "First item.", "Second part!", "last"]
-    for s in sentences:
+    found = sentences(source)
+    assert [s.text for s in found] == ["Intro line.", "First item.", "Second part!", "last"]
+    for s in found:
         assert source[s.start : s.end] == s.text
 
 
 def test_empty_and_blank_text() -> None:
-    assert split_sentences("") == ()
-    assert split_sentences(" \n\n\t") == ()
+    assert sentences("") == ()
+    assert sentences(" \n\n\t") == ()

@@ -1,0 +1,1 @@
+"""The `lore` command line: the top layer, over the API and the app."""
