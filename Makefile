@@ -26,4 +26,4 @@ test: setup
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/mypy .
+	$(BIN)/ruff check . && $(BIN)/mypy . && $(BIN)/lint-imports

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.models import Context, Turn
+from core.tokenizer import Tokenizer
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Generator(Protocol):
     # The instructions the generator reads before the passages; their tokens are taken from
     # the budget whether or not a model reads them.
     system_prompt: str
+    # What reads the prompt: the context budget is counted in its tokens.
+    tokenizer: Tokenizer
 
     def generate(self, request: GenerationInput) -> Draft:
         """Answer from `request.context` only, citing it; abstain when it does not answer."""

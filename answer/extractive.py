@@ -10,6 +10,8 @@ from answer.prompt import SYSTEM_PROMPT
 from answer.relevance import Embed, Relevance, relevance
 from core.models import Context
 from core.text import sentences, squash, word_count
+from core.tokenizer import Tokenizer, get_tokenizer
+from ingestion.config import default_model_path
 
 # Swept in docs/tuning.md: against 0.35, 0.30 refuses fewer answerable questions (rhdh dev 48% ->
 # 39%, sample set 19% -> 12%) and still abstains on 5 of the 6 unanswerable sample questions;
@@ -44,6 +46,7 @@ class ExtractiveAnswerer:
     def __init__(
         self, threshold: float = DEFAULT_THRESHOLD, max_sentences: int = MAX_SENTENCES,
         max_words: int = MAX_WORDS, embed: Embed | None = None,
+        tokenizer: Tokenizer | None = None,
     ) -> None:
         self.threshold = threshold
         self.max_sentences = max_sentences
@@ -52,6 +55,8 @@ class ExtractiveAnswerer:
         # Counted against the budget even offline, so the context size does not change when
         # a model takes over.
         self.system_prompt = SYSTEM_PROMPT
+        # Nothing reads the prompt here; the budget is counted as the embedding model counts.
+        self.tokenizer: Tokenizer = tokenizer or get_tokenizer(default_model_path())
 
     def generate(self, request: GenerationInput) -> Draft:
         question, context = request.standalone, request.context

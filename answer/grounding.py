@@ -46,6 +46,8 @@ def claims(text: str) -> list[Claim]:
 
 
 def supported(claim: str, passage: Passage) -> bool:
+    if not claim:
+        return False
     if claim in squash(passage.text):
         return True
     wanted = set(tokenize(claim, Analyzer.CONTENT))
@@ -68,7 +70,7 @@ def ground(draft: Draft, context: Context) -> Answer:
     for claim in claims(draft.text):
         cites = [n for n in claim.cites
                  if 1 <= n <= len(passages) and supported(claim.text, passages[n - 1])]
-        if claim.text and cites:
+        if cites:
             kept.append((claim.text, cites))
     if not kept:
         return abstain(draft.evidence)

@@ -17,7 +17,7 @@ from quality_rows import budget_for
 from quality_score import HIT_RECALL
 
 from context.render import Count
-from core.tokenizer import Tokenizer
+from core.tokenizer import WordPieces
 from evaluation import EvalItem, context_recall, mean
 from evaluation.text import content_words, tokens
 
@@ -34,7 +34,7 @@ class Ceiling:
     sentences: float  # mean context recall of the greedy sentence oracle
 
 
-def best_window(contexts: Sequence[str], limit: int, tokenizer: Tokenizer) -> float:
+def best_window(contexts: Sequence[str], limit: int, tokenizer: WordPieces) -> float:
     text = " ".join(contexts)
     spans = tokenizer.offsets(text)
     if len(spans) <= limit:
@@ -64,7 +64,7 @@ def best_sentences(contexts: Sequence[str], limit: int, count: Count) -> float:
         room -= pool[best][1]
 
 
-def ceiling(items: Sequence[EvalItem], total: int, tokenizer: Tokenizer) -> Ceiling:
+def ceiling(items: Sequence[EvalItem], total: int, tokenizer: WordPieces) -> Ceiling:
     count: Count = tokenizer.count
     measured = [it for it in items if it.reference_contexts]
     limits = [budget_for(it.question, total, count).context for it in measured]

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from context.render import Count, render_turn
-from core.errors import BadInput
 from core.models import Budget, Dropped, DropReason, Turn
 
 # A cited answer of three or four sentences is 100-150 word pieces in a 1024-token budget.
@@ -37,8 +36,6 @@ def plan_budget(
     reserve_share: float = RESERVE_SHARE,
     history_share: float = HISTORY_SHARE,
 ) -> BudgetPlan:
-    if total < 1:
-        raise BadInput(f"the token budget must be a positive number, got {total}")
     kept, dropped = trim_history(history, int(total * history_share), count)
     budget = Budget(
         total=total,

@@ -47,4 +47,4 @@ def units_of(chunk: Chunk, count: Count) -> tuple[Unit, ...]:
 def sentence_spans(text: str, start: int = 0) -> list[Span]:
     """(start, end) of each sentence of text[start:], list markers kept, without surrounding
     space."""
-    return [(start + s.lead, start + s.end) for s in sentences(text[start:])]
+    return [(start + s.lead, start + s.end) for s in sentences(text[start:], join_wrapped=False)]

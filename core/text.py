@@ -179,22 +179,24 @@ _LIST_START = re.compile(r"[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|\(?[a-z]\))[ \
 _LINE_END = (".", "!", "?", ":", ";")
 
 
-def sentences(text: str) -> tuple[Sentence, ...]:
-    """Sentences of `text` in order, with offsets into it."""
+def sentences(text: str, join_wrapped: bool = True) -> tuple[Sentence, ...]:
+    """Sentences of `text` in order, with offsets into it. `join_wrapped=False` keeps every
+    physical line apart (a line is never part of two sentences either way)."""
     out: list[Sentence] = []
-    for start, end in _lines(text):
+    for start, end in _lines(text, join_wrapped):
         out.extend(_split_line(text, start, end))
     return tuple(out)
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
+def _lines(text: str, join_wrapped: bool) -> list[tuple[int, int]]:
     """Spans of logical lines: physical lines, with soft-wrapped continuations joined."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         span = (pos, pos + len(line.rstrip("\r\n")))
         pos += len(line)
-        if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[span[0] : span[1]]):
+        if (join_wrapped and spans
+                and _continues(text[spans[-1][0] : spans[-1][1]], text[span[0] : span[1]])):
             spans[-1] = (spans[-1][0], span[1])
         else:
             spans.append(span)

@@ -1,11 +1,24 @@
-"""Exact token counts with the embedding model's own word-piece tokenizer."""
+"""The tokenizer seam: exact token counts in the tokenizer of whoever reads the text.
+
+The context budget is counted in the reader's tokens (the generator declares its tokenizer);
+the chunker counts in the embedding model's, which must fit the text it embeds.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from tokenizers import Tokenizer as _HFTokenizer
+
+
+class Tokenizer(Protocol):
+    name: str  # what counted: shown beside every count a user sees
+
+    def count(self, text: str) -> int:
+        """Tokens of `text`, special tokens excluded."""
+        ...
 
 # Counting is pure and texts recur: context assembly re-counts a passage as chunks join it and
 # popular chunks come back query after query (assemble p50 -40% at 100k chunks, see
@@ -15,10 +28,11 @@ COUNT_CACHE = 16_384
 WORD_CACHE = 65_536
 
 
-class Tokenizer:
-    """Counts and cuts text in the model's word pieces (special tokens excluded)."""
+class WordPieces:
+    """Counts text in a BERT model's word pieces (special tokens excluded)."""
 
     def __init__(self, model_path: str) -> None:
+        self.name = f"wordpiece:{Path(model_path).parent.name or Path(model_path).name}"
         tok = _HFTokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
         # The shipped tokenizer.json pads and truncates to 128; counting needs neither.
         tok.no_padding()
@@ -45,5 +59,5 @@ class Tokenizer:
 
 
 @lru_cache(maxsize=4)
-def get_tokenizer(model_path: str) -> Tokenizer:
-    return Tokenizer(model_path)
+def get_tokenizer(model_path: str) -> WordPieces:
+    return WordPieces(model_path)

@@ -71,15 +71,16 @@ def build(
     stay_offline()
     store, registry = open_store(settings), open_registry(settings)
     encoder = encoder or load_query_embedder(settings)
-    generator = generator or ExtractiveAnswerer(threshold=settings.answer.min_evidence)
+    generator = generator or ExtractiveAnswerer(
+        threshold=settings.answer.min_evidence,
+        tokenizer=get_tokenizer(settings.ingest.embedding_model))
     active = ActiveVersion(registry, settings.serve.reload_seconds, warm=store.warm,
                            release=store.release)
     stats = ServingStats(ensure_home(settings.home) / "stats.sqlite")
-    count = get_tokenizer(settings.ingest.embedding_model).count
     parts = Parts(
         limits=settings.request, active=active,
         retriever=HybridRetriever(store, encoder, settings.retrieval),
-        builder=ContextBuilder(store, count, settings.context),
+        builder=ContextBuilder(store, generator.tokenizer.count, settings.context),
         generator=generator, recorder=stats,
     )
     return Lore(settings, store, registry, encoder, generator, active, stats, flows(parts),

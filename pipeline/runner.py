@@ -10,9 +10,13 @@ from pipeline.state import State
 
 
 class Step(Protocol):
-    name: str
-    # Runs even after an earlier step answered (`State.done`): recording, cache writes.
-    always: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def always(self) -> bool:
+        """Runs even after an earlier step answered (`State.done`): recording, cache writes."""
+        ...
 
     def __call__(self, state: State) -> State: ...
 

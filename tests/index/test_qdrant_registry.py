@@ -17,21 +17,7 @@ from index import versions as lifecycle
 from index.qdrant_registry import QdrantRegistry, Snapshot
 from index.qdrant_server import QdrantServerStore
 from index.versions import VersionStatus
-
-# The file registry's cases that are about the lifecycle, not about files or spawned writers
-# (local mode cannot be shared with other processes), run here against this registry: the
-# `registry` fixture below is the one they get.
-from tests.index.test_registry import (  # noqa: F401
-    test_build_promote_rollback,
-    test_promote_active_is_a_no_op,
-    test_promote_refuses_building_and_failed,
-    test_retain_keeps_active_and_rollback_target,
-    test_rollback_walks_the_history,
-    test_rollback_without_history_conflicts,
-    test_stamp_changes_with_the_active_version,
-    test_unknown_version_is_not_found,
-    test_wrong_transitions_conflict,
-)
+from tests.index.registry_contract import RegistryContract
 
 REPO = Path(__file__).resolve().parents[2]  # the child process imports `index` from here
 
@@ -46,6 +32,10 @@ def client() -> Iterator[QdrantClient]:
 @pytest.fixture
 def registry(client: QdrantClient) -> QdrantRegistry:
     return QdrantRegistry(client)
+
+
+class TestQdrantRegistry(RegistryContract):
+    """The lifecycle contract on the registry kept in Qdrant."""
 
 
 def ready(registry: QdrantRegistry) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import BadInput, Conflict, NotFound
 from index.base import VersionRegistry
 from index.registry import Registry
 from index.versions import VersionStatus
+from tests.index.registry_contract import RegistryContract
 
 # Spawned children start clean: forking a test process that holds Edge shard threads is unsafe.
 SPAWN = multiprocessing.get_context("spawn")
@@ -24,103 +24,8 @@ def registry(tmp_path: Path) -> VersionRegistry:
     return Registry(tmp_path / "home")
 
 
-def built(registry: VersionRegistry, chunks: int = 10) -> str:
-    """A new version, built and ready."""
-    version = registry.begin("minilm", "fp1").id
-    registry.mark_ready(version, documents=2, chunks=chunks, report={"parsed": 2})
-    return version
-
-
-def status(registry: VersionRegistry) -> dict[str, VersionStatus]:
-    return {r.id: r.status for r in registry.list()}
-
-
-def test_build_promote_rollback(registry: VersionRegistry) -> None:
-    assert registry.active() is None
-    record = registry.begin("minilm", "fp1")
-    assert (record.id, record.status, record.pid) == ("v1", VersionStatus.BUILDING, os.getpid())
-    assert record.created_at.endswith("+00:00")
-    ready = registry.mark_ready("v1", documents=3, chunks=12, report={"parsed": 3})
-    assert (ready.status, ready.documents, ready.chunks, ready.pid) == ("ready", 3, 12, None)
-    assert registry.promote("v1").status is VersionStatus.ACTIVE
-    v2 = built(registry)
-    registry.promote(v2)
-    assert status(registry) == {"v1": "retired", "v2": "active"}
-    assert registry.rollback().id == "v1"
-    assert status(registry) == {"v1": "active", "v2": "retired"}
-    with pytest.raises(Conflict):  # one step only: v1 had no predecessor
-        registry.rollback()
-
-
-def test_rollback_walks_the_history(registry: VersionRegistry) -> None:
-    for _ in range(3):
-        registry.promote(built(registry))
-    assert registry.rollback().id == "v2"
-    assert registry.rollback().id == "v1"
-    registry.promote("v3")  # a retired version can come back
-    assert registry.active().id == "v3"  # type: ignore[union-attr]
-    assert registry.rollback().id == "v1"
-
-
-def test_rollback_without_history_conflicts(registry: VersionRegistry) -> None:
-    with pytest.raises(Conflict):
-        registry.rollback()
-    registry.promote(built(registry))
-    with pytest.raises(Conflict):
-        registry.rollback()
-
-
-def test_promote_refuses_building_and_failed(registry: VersionRegistry) -> None:
-    building = registry.begin("minilm", "fp1").id
-    with pytest.raises(Conflict):
-        registry.promote(building)
-    registry.mark_failed(building, "disk full")
-    with pytest.raises(Conflict):
-        registry.promote(building)
-    assert registry.get(building).error == "disk full"
-    assert registry.active() is None
-
-
-def test_unknown_version_is_not_found(registry: VersionRegistry) -> None:
-    for call in (
-        lambda: registry.promote("v9"),
-        lambda: registry.get("v9"),
-        lambda: registry.mark_ready("v9", 1, 1, {}),
-        lambda: registry.set_eval("v9", {}),
-    ):
-        with pytest.raises(NotFound):
-            call()
-
-
-def test_wrong_transitions_conflict(registry: VersionRegistry) -> None:
-    version = built(registry)
-    with pytest.raises(Conflict):
-        registry.mark_ready(version, 1, 1, {})
-    registry.promote(version)
-    with pytest.raises(Conflict):
-        registry.mark_failed(version, "too late")
-
-
-def test_promote_active_is_a_no_op(registry: VersionRegistry) -> None:
-    registry.promote(built(registry))
-    stamp = registry.stamp()
-    registry.promote("v1")
-    assert registry.stamp() == stamp
-    with pytest.raises(Conflict):
-        registry.rollback()
-
-
-def test_stamp_changes_with_the_active_version(registry: VersionRegistry) -> None:
-    seen = {registry.stamp()}
-    v1, v2 = built(registry), built(registry)
-    assert registry.stamp() in seen  # building versions do not disturb readers
-    for step in (lambda: registry.promote(v1), lambda: registry.promote(v2), registry.rollback):
-        step()
-        assert registry.stamp() not in seen
-        seen.add(registry.stamp())
-    registry.set_eval(v1, {"recall@5": 0.9})
-    assert registry.stamp() in seen
-    assert registry.get(v1).eval == {"recall@5": 0.9}
+class TestFileRegistry(RegistryContract):
+    """The lifecycle contract on the JSON file registry."""
 
 
 def test_reap_fails_versions_whose_builder_died(registry: VersionRegistry) -> None:
@@ -134,24 +39,6 @@ def test_reap_fails_versions_whose_builder_died(registry: VersionRegistry) -> No
     assert registry.get("v1").error == "interrupted"
     assert registry.get(mine).status is VersionStatus.BUILDING
     assert registry.reap() == []
-
-
-def test_retain_keeps_active_and_rollback_target(registry: VersionRegistry) -> None:
-    for _ in range(5):
-        registry.promote(built(registry))  # v5 active, v4 the rollback target
-    failed = registry.begin("minilm", "fp1").id
-    registry.mark_failed(failed, "boom")
-    building = registry.begin("minilm", "fp1").id
-    assert registry.retain(1) == ["v1", "v2", "v3"]
-    assert set(status(registry)) == {"v4", "v5", failed, building}
-    assert registry.retain(0) == [failed]
-    assert registry.rollback().id == "v4"
-    # v5 was rolled back from, v4 has no predecessor left: only v4 and the build remain.
-    assert registry.retain(0) == ["v5"]
-    assert set(status(registry)) == {"v4", building}
-    with pytest.raises(BadInput):
-        registry.retain(-1)
-    assert registry.begin("minilm", "fp1").id == "v8"  # ids are never reused
 
 
 def test_concurrent_processes_get_distinct_ids(tmp_path: Path) -> None:

@@ -4,17 +4,16 @@ Edge stores, sharing the session's embedding model."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from index.base import VersionRegistry
-from ingestion.cache import EmbeddingCache
 from ingestion.pipeline import Ingestor
-from ingestion.runner import cache_path
 from ingestion.trust import TrustConfig
-from lore.compose import open_registry, open_store
+from lore import compose
 from lore.settings import Settings
 
 # Four documents of a fictional company's handbook; `runbook.md` is long enough to become
@@ -75,9 +74,7 @@ def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
 
     def make(trust: TrustConfig | None = None, **overrides: Any) -> Ingestor:
         settings = Settings.of(home=tmp_path / "home", **overrides)
-        cache = EmbeddingCache(cache_path(settings.home))
-        ingestor = Ingestor(settings.ingest, open_store(settings), open_registry(settings),
-                            embedder, cache, trust or TrustConfig())
+        ingestor = replace(compose.ingestor(settings, embedder), trust=trust or TrustConfig())
         made.append(ingestor)
         return ingestor
 
