@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.auth import is_open
 from api.routes import health, qa, versions
+from ingestion.cleanup import reap
 from lore.compose import Lore, build
 from lore.offline import stay_offline
 from lore.settings import Settings, get_settings
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, lore: Lore | None = None) -> Fa
         if lore is None:  # the app owns the model: tune it for serving single queries
             limit_query_threads()
         app.state.lore = lore or build(settings)
+        reap(app.state.lore.store, app.state.lore.registry)  # builds whose builder died
         app.state.lore.active.refresh()
         yield
         if lore is None:

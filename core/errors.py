@@ -21,6 +21,16 @@ class NotReady(LoreError):
     """No active version to answer from yet (HTTP 503, exit 4)."""
 
 
+class VersionBroken(NotReady):
+    """An index version's data cannot be read (corrupt or missing files): it is taken out of
+    service and what served before takes over (HTTP 503 for the request that found it)."""
+
+    def __init__(self, version: str, reason: str) -> None:
+        super().__init__(f"index version {version} cannot be read ({reason})")
+        self.version = version
+        self.reason = reason
+
+
 class Conflict(LoreError):
     """The operation clashes with current state: lock held, wrong status (HTTP 409, exit 5)."""
 

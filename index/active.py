@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import NotReady
+from core.errors import NotFound, NotReady, VersionBroken
 from index.base import VersionRegistry
 
 log = logging.getLogger("lore.active")
@@ -38,6 +38,16 @@ class Serving:
     percent: int = 0
 
 
+@dataclass(frozen=True)
+class Degraded:
+    """A version taken out of serving because its data cannot be read; `/readyz` says so
+    while its fallback serves."""
+
+    version: str
+    reason: str
+    fallback: str | None
+
+
 class ActiveVersion:
     def __init__(
         self, registry: VersionRegistry, interval: float,
@@ -52,6 +62,7 @@ class ActiveVersion:
         self._checked = float("-inf")  # the first call always reads the registry
         self._stamp: str | None = None
         self._serving = Serving()
+        self.degraded: Degraded | None = None
 
     def serving(self) -> Serving:
         due = time.monotonic() - self._checked >= self._interval
@@ -68,19 +79,42 @@ class ActiveVersion:
         """The stable version, or the canary for the share of keys routed to it."""
         s = self.serving()
         if s.stable is None:
-            raise NotReady(NO_ACTIVE)
+            raise NotReady(self.not_ready_reason())
         if s.canary is not None and to_canary(key, s.percent):
             return s.canary
         return s.stable
+
+    def not_ready_reason(self) -> str:
+        if self.degraded is None:
+            return NO_ACTIVE
+        d = self.degraded
+        return (f"no index version can serve: {d.version} cannot be read ({d.reason}) and no "
+                "earlier version is left to fall back to; rebuild with `lore ingest PATH "
+                "--promote`")
 
     def peek(self) -> str | None:
         """The stable version without raising (health and readiness probes)."""
         return self.serving().stable
 
+    def report_broken(self, version: str, reason: str) -> None:
+        """A query found `version` unreadable: it stops serving here and everywhere."""
+        with self._lock:
+            self._retire(version, reason)
+            self._refresh()
+
+    def _retire(self, version: str, reason: str) -> None:
+        log.error("index version %s cannot be read (%s): marked failed", version, reason)
+        self._registry.fail_serving(version, reason)
+        active = self._registry.active()
+        self.degraded = Degraded(version, reason, active.id if active else None)
+
     def _warmed(self, version: str) -> bool:
         try:
             self._warm(version)
-        except Exception:  # a missing or broken index must not take the old version down
+        except (VersionBroken, NotFound) as exc:  # its data is gone or damaged for good
+            self._retire(version, str(exc))
+            return False
+        except Exception:  # a server that is away: keep what serves, try again next poll
             log.exception("cannot open index version %s; still serving %s", version,
                           self._serving.stable)
             return False
@@ -98,7 +132,11 @@ class ActiveVersion:
         active, canary = self._registry.active(), self._registry.canary()
         for version in (active.id if active else None, canary[0] if canary else None):
             if version is not None and not self._warmed(version):
+                if self._registry.stamp() != stamp:  # retired: the fallback takes over now
+                    self._refresh()
                 return  # keep serving what works; the next poll tries again
+        if self.degraded and self.degraded.fallback != (active.id if active else None):
+            self.degraded = None  # a new promotion replaced the fallback
         before = self._serving
         self._serving = Serving(active.id if active else None, *(canary if canary else (None, 0)))
         self._stamp = stamp

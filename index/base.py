@@ -90,6 +90,11 @@ class VersionRegistry(Protocol):
         """Ends a running canary; otherwise returns to the previously active version."""
         ...
 
+    def fail_serving(self, version: str, error: str) -> VersionRecord:
+        """The serving (active or canary) `version` cannot be read: mark it failed and let the
+        version that served before take over; a version no longer serving is left alone."""
+        ...
+
     def reap(self) -> list[str]:
         """Building versions whose builder died -> failed; their ids, to drop their data."""
         ...

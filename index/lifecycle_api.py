@@ -49,6 +49,9 @@ class LifecycleMethods:
     def rollback(self) -> VersionRecord:
         return self._change(lifecycle.rollback)
 
+    def fail_serving(self, version: str, error: str) -> VersionRecord:
+        return self._change(lambda s: lifecycle.fail_serving(s, version, error))
+
     def retain(self, keep: int) -> builtins.list[str]:
         return self._change(lambda s: lifecycle.retain(s, keep))
 

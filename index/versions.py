@@ -140,6 +140,26 @@ def _activate(state: RegistryState, record: VersionRecord, push: bool) -> Step:
     return replace(_put(state, retired, active), history=history, epoch=state.epoch + 1), active
 
 
+def fail_serving(state: RegistryState, version: str, error: str) -> Step:
+    """A serving version found unreadable: failed, and what served before takes over (the
+    stable version for a canary, the previous active one for the active version)."""
+    record = state.find(version)
+    if state.canary == version:
+        failed = replace(record, status=VersionStatus.FAILED, error=error)
+        return replace(_put(state, failed), canary=None, canary_percent=0,
+                       epoch=state.epoch + 1), failed
+    if record.status is not VersionStatus.ACTIVE:
+        return state, record  # another process got there first
+    failed = replace(record, status=VersionStatus.FAILED, error=error)
+    state = replace(_put(state, failed), epoch=state.epoch + 1)
+    while state.history:
+        previous = state.find(state.history[-1])
+        state = replace(state, history=state.history[:-1])
+        if previous.status is VersionStatus.RETIRED:
+            return _put(state, replace(previous, status=VersionStatus.ACTIVE)), failed
+    return state, failed
+
+
 def reap(state: RegistryState, alive: Callable[[int], bool]) -> Step:
     """Building versions whose builder is gone -> failed; returns their ids."""
     dead = [

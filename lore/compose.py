@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
 from context.builder import ContextBuilder
-from core.errors import BadInput
+from core.errors import BadInput, VersionBroken
 from core.tokenizer import get_tokenizer
 from core.tracing import NullSink, Trace, TraceSink
 from index.active import ActiveVersion
@@ -25,7 +25,7 @@ from lore.offline import stay_offline
 from lore.settings import Settings
 from lore.stats import ServingStats
 from pipeline.flows import Flows, Parts, flows
-from pipeline.runner import run
+from pipeline.runner import Flow, run
 from pipeline.state import Query, State
 from retrieval.config import QueryEncoder
 from retrieval.hybrid import HybridRetriever
@@ -54,10 +54,17 @@ class Lore:
     sink: TraceSink
 
     def ask(self, query: Query) -> tuple[State, Trace]:
-        return run(self.flows.ask, State(query), sink=self.sink)
+        return self._run(self.flows.ask, query)
 
     def search(self, query: Query) -> tuple[State, Trace]:
-        return run(self.flows.search, State(query), sink=self.sink)
+        return self._run(self.flows.search, query)
+
+    def _run(self, flow: Flow, query: Query) -> tuple[State, Trace]:
+        try:
+            return run(flow, State(query), sink=self.sink)
+        except VersionBroken as broken:  # this request fails; the next ones get the fallback
+            self.active.report_broken(broken.version, broken.reason)
+            raise
 
     def close(self) -> None:
         self.store.close()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import LoreDep
-from index.active import NO_ACTIVE
 
 router = APIRouter(tags=["health"])
 
@@ -19,6 +20,10 @@ def healthz() -> dict[str, str]:
 @router.get("/readyz")
 def readyz(lore: LoreDep) -> JSONResponse:
     version = lore.active.peek()
+    degraded = lore.active.degraded
+    broken = {"degraded": asdict(degraded)} if degraded else {}
     if version is None:
-        return JSONResponse({"status": "not ready", "detail": NO_ACTIVE}, 503)
-    return JSONResponse({"status": "ready", "version": version})
+        detail = lore.active.not_ready_reason()
+        return JSONResponse({"status": "not ready", "detail": detail, **broken}, 503)
+    return JSONResponse({"status": "degraded" if degraded else "ready", "version": version,
+                         **broken})

@@ -108,10 +108,12 @@ def versions(
 ) -> None:
     """List index versions with their gate verdict and serving statistics."""
     from evaluation.gate import label as gate_label
+    from ingestion.cleanup import reap
     from lore.stats import ServingStats
 
     settings = settings_for(home)
     registry = open_registry(settings)  # first: an unusable home is a one-line error
+    reap(open_store(settings), registry)  # builds whose builder died show as failed
     stats = ServingStats(settings.home / "stats.sqlite")
     rows = version_rows(registry, stats)
     stats.close()

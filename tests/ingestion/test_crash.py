@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import selectors
 import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from cli.main import app
 from index.versions import VersionStatus
 from ingestion.runner import Job, run_job
 from lore.compose import open_registry, open_store
@@ -72,11 +76,12 @@ def test_kill_9_mid_build(corpus: Path, make_ingestor: MakeIngestor, lore_for, e
     answered = ask(lore_for(settings), "How many days of annual leave do employees get?")
     assert answered.version == v1 and "28 days" in answered.answer.text
     assert ingestor.registry.get(building.id).status is VersionStatus.BUILDING
+    listed = CliRunner().invoke(app, ["versions", "--json", "--home", str(home)])
+    rows = {r["id"]: r for r in json.loads(listed.output)}  # `lore versions` sees the dead pid
+    assert rows[building.id]["status"] == "failed" and rows[building.id]["error"] == "interrupted"
+    assert not (home / "index" / building.id).exists()
     after = run_job(Job(settings.ingest, settings.home, corpus), open_store(settings),
                     open_registry(settings), lambda: embedder,
                     unattended(settings))  # the dead child's lock is gone with it
-    crashed = ingestor.registry.get(building.id)
-    assert crashed.status is VersionStatus.FAILED and crashed.error == "interrupted"
-    assert not (home / "index" / building.id).exists()
     assert active_id(ingestor.registry) == v1
     assert after.report and after.report["changed"] == 1
