@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from answer.extractive import DEFAULT_THRESHOLD
+from answer.evidence import THRESHOLD
 
 
 class AnswerSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    min_evidence: float = DEFAULT_THRESHOLD  # abstention threshold, swept in docs/tuning.md
+    # The evidence step's abstention threshold (answer/evidence.py), swept in docs/abstention.md.
+    min_evidence: float = THRESHOLD

@@ -6,7 +6,8 @@ import secrets
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SettingsDep
 from core.errors import Forbidden, Unauthenticated
@@ -24,8 +25,10 @@ def is_open(settings: Settings) -> bool:
 
 
 def _matches(key: str, keys: list[str]) -> bool:
-    # Constant-time comparison: key checks must not leak prefixes through timing.
-    return any(secrets.compare_digest(key, k) for k in keys)
+    # Constant-time comparison: key checks must not leak prefixes through timing. As bytes:
+    # compare_digest refuses str with non-ASCII characters, and a header may hold any.
+    given = key.encode()
+    return any(secrets.compare_digest(given, k.encode()) for k in keys)
 
 
 def role_of(settings: Settings, key: str | None) -> Role:
@@ -40,15 +43,28 @@ def role_of(settings: Settings, key: str | None) -> Role:
     raise Unauthenticated("unknown API key")
 
 
+# Declared as security schemes, so the OpenAPI document shows how to authenticate; neither
+# raises on its own: a missing key is answered by role_of, in the error shape of every error.
+_BEARER = HTTPBearer(auto_error=False, description="Authorization: Bearer <key>")
+_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <key>")
+
+
 # The dependencies below are `async` because they never block: FastAPI runs a sync dependency
 # in its thread pool, one hand-off each per request.
 async def api_key(
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)],
+    header: Annotated[str | None, Depends(_HEADER)],
 ) -> str | None:
-    if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip()
-    return x_api_key
+    """The key presented: a Bearer token wins over X-API-Key. An Authorization header that
+    holds no Bearer key is refused, not skipped: a client sending a wrong credential must
+    learn it, whatever else it sends."""
+    if bearer is not None and bearer.credentials.strip():
+        return bearer.credentials.strip()
+    if request.headers.get("authorization") is not None and not is_open(
+            request.app.state.settings):
+        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    return header
 
 
 KeyDep = Annotated[str | None, Depends(api_key)]

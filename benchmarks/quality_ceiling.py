@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from quality_rows import budget_for
 from quality_score import HIT_RECALL
 
 from context.render import Count
-from core.tokenizer import WordPieces
-from evaluation import EvalItem, context_recall, mean
+from core.tokenizer import Tiktoken, WordPieces
+from evaluation import EvalItem, context_recall, mean, token_f1
 from evaluation.text import content_words, tokens
 
+Offsets = WordPieces | Tiktoken  # a tokenizer that can cut text at a token count
 # Fine enough that a finer slide moves the mean by well under a point; coarse enough to be quick.
 STEP = 16
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -32,9 +34,10 @@ class Ceiling:
     recall: float  # mean context recall of the best window of the reference itself
     hit: float  # share of questions whose best window reaches HIT_RECALL
     sentences: float  # mean context recall of the greedy sentence oracle
+    answer: float  # mean answer F1 of the best 1-2 adjacent reference-context sentences
 
 
-def best_window(contexts: Sequence[str], limit: int, tokenizer: WordPieces) -> float:
+def best_window(contexts: Sequence[str], limit: int, tokenizer: Offsets) -> float:
     text = " ".join(contexts)
     spans = tokenizer.offsets(text)
     if len(spans) <= limit:
@@ -64,7 +67,15 @@ def best_sentences(contexts: Sequence[str], limit: int, count: Count) -> float:
         room -= pool[best][1]
 
 
-def ceiling(items: Sequence[EvalItem], total: int, tokenizer: WordPieces) -> Ceiling:
+def best_answer(contexts: Sequence[str], reference: str) -> float:
+    """The answer F1 an extractive answer could reach quoting the reference context: its best
+    sentence, or two adjacent ones."""
+    parts = [s for c in contexts for s in _SENTENCE.split(c) if s.strip()]
+    spans = [*parts, *(f"{a} {b}" for a, b in pairwise(parts))]
+    return max((token_f1(s, reference) for s in spans), default=0.0)
+
+
+def ceiling(items: Sequence[EvalItem], total: int, tokenizer: Offsets) -> Ceiling:
     count: Count = tokenizer.count
     measured = [it for it in items if it.reference_contexts]
     limits = [budget_for(it.question, total, count).context for it in measured]
@@ -77,4 +88,6 @@ def ceiling(items: Sequence[EvalItem], total: int, tokenizer: WordPieces) -> Cei
         hit=mean(float(b >= HIT_RECALL) for b in best) or 0.0,
         sentences=mean(best_sentences(it.reference_contexts, n, count)
                        for it, n in zip(measured, limits, strict=True)) or 0.0,
+        answer=mean(best_answer(it.reference_contexts, it.reference_answer or "")
+                    for it in measured if it.reference_answer) or 0.0,
     )

@@ -35,6 +35,7 @@ class Retrieved:
     context: Context
     ms: float  # retrieval + packing
     answer: Answer | None = None  # the row's own answer; None: the shared answerer's
+    evidence: float | None = None  # what the row's abstention compares; None: the answer's
 
 
 Row = Callable[[str], Retrieved]
@@ -123,6 +124,13 @@ def lore_row(app: Lore, total: int) -> Row:
         found, _ = app.search(Query(question, budget=total))
         ms = (time.perf_counter() - start) * 1000
         asked, _ = run(app.flows.evaluate, State(Query(question, budget=total)))
-        return Retrieved(need(found.prompt, "prompt").context, ms, asked.answer)
+        verdict = asked.evidence  # None: an earlier step answered (a guard's fallback)
+        # A name the index lacks abstains whatever the score: it counts as no evidence.
+        answer = need(asked.answer, "answer")
+        if verdict is None:  # answered or refused before the evidence step: as it did
+            score = 0.0 if answer.abstained else 1.0
+        else:
+            score = 0.0 if verdict.absent else verdict.score
+        return Retrieved(need(found.prompt, "prompt").context, ms, answer, score)
 
     return row

@@ -32,7 +32,7 @@ class Outcome:
     f1_abstained: float  # of the "not found" text: what abstaining scores
 
 
-def outcome(item: EvalItem, got: Retrieved, answer: Answer) -> Outcome:
+def outcome(item: EvalItem, got: Retrieved, answer: Answer, evidence: float) -> Outcome:
     text = render_passages(got.context.passages)
     reference = item.reference_answer or ""
     return Outcome(
@@ -40,7 +40,7 @@ def outcome(item: EvalItem, got: Retrieved, answer: Answer) -> Outcome:
         recall=context_recall(item.reference_contexts, text),
         tokens=got.context.tokens,
         ms=got.ms,
-        evidence=answer.evidence,
+        evidence=evidence,
         f1=token_f1(MARKER.sub("", answer.text), reference),
         f1_abstained=token_f1(NOT_FOUND, reference),
     )
@@ -63,34 +63,42 @@ class Summary:
     recall: float
     hit: float
     f1: float
+    f1_answered: float  # over the answerable questions answered
     f1_always: float  # F1 if the answerer never abstained: the context's share of the answer
+    refused: float  # share of the answerable questions abstained on
+    false: float | None  # share of the unanswerable questions answered (None: no such)
     p50_ms: float
     tokens: float
-    refused: float | None  # share of the unanswerable questions abstained on (None: no such)
 
     @classmethod
     def of(cls, outcomes: Sequence[Outcome], threshold: float) -> Summary:
         measured = [o.recall for o in outcomes if o.recall is not None]
+        kept = [o.f1 for o in outcomes if o.answerable and o.evidence >= threshold]
+        abstained = abstained_at(outcomes, threshold, False)
         return cls(
             recall=mean(measured) or 0.0,
             hit=sum(r >= HIT_RECALL for r in measured) / max(1, len(measured)),
             f1=f1_at(outcomes, threshold),
+            f1_answered=mean(kept) or 0.0,
             f1_always=f1_at(outcomes, 0.0),
+            refused=abstained_at(outcomes, threshold, True) or 0.0,
+            false=None if abstained is None else 1 - abstained,
             p50_ms=percentile([o.ms for o in outcomes], 50) or 0.0,
             tokens=mean(o.tokens for o in outcomes) or 0.0,
-            refused=abstained_at(outcomes, threshold, False),
         )
 
 
 def table(summaries: dict[str, Summary]) -> str:
     lines = [
-        "| Row | Context recall | hit@0.5 | Answer F1 | Answer F1, never abstaining "
-        "| Abstained, unanswerable | p50 retrieval+packing (ms) | Mean context tokens |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Row | Context recall | hit@0.5 | Answer F1 | Answer F1, answered "
+        "| Answer F1, never abstaining | Refused, answerable | False answers, unanswerable "
+        "| p50 retrieval+packing (ms) | Mean context tokens |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {name} | {s.recall:.3f} | {s.hit:.3f} | {s.f1:.3f} | {s.f1_always:.3f} "
-        f"| {'' if s.refused is None else f'{s.refused:.0%}'} | {s.p50_ms:.1f} | {s.tokens:.0f} |"
+        f"| {name} | {s.recall:.3f} | {s.hit:.3f} | {s.f1:.3f} | {s.f1_answered:.3f} "
+        f"| {s.f1_always:.3f} | {s.refused:.1%} | {'' if s.false is None else f'{s.false:.1%}'} "
+        f"| {s.p50_ms:.1f} | {s.tokens:.0f} |"
         for name, s in summaries.items()
     ]
     return "\n".join(lines)

@@ -1,14 +1,17 @@
-"""Query latency at 10k and 100k chunks: per stage, /search over HTTP, a naive baseline, and
-fusion inside Qdrant Edge vs lore's Python fusion.
+"""Query latency at 10k, 100k and 1M chunks: per stage, /search over HTTP, a naive baseline,
+fusion inside Qdrant Edge vs lore's Python fusion, and how build time, index size on disk and
+the memory of `lore serve` grow with the corpus (a PNG in docs/).
 
-    .venv/bin/python benchmarks/query.py [--sizes 10000,100000] [--queries 100] [--write]
+    .venv/bin/python benchmarks/query.py [--sizes 10000,100000,1000000] [--queries 100] [--write]
 
 The corpus is the rhdh manuals (../shared/datasets/rhdh) padded with marked copies up to each
 size (see query_corpus.py: copies reuse their base chunk's vector plus noise). Questions are the
 rhdh dev set's. Stages come from the ask flow in this process; /search is timed by an HTTP
 client against `lore serve` in its own process on loopback. Built versions are kept in --home and
-reused by later runs. `--write` replaces the "Query latency" section of docs/benchmarks.md.
-Target: /search p50 <= 30 ms at 100k chunks.
+reused by later runs. Each size gets its own `lore serve --workers 1`, so its RSS is that
+size's alone. The naive baseline runs up to BASELINE_MAX chunks (BM25Okapi holds every text in
+Python). `--write` replaces the "Query latency" section of docs/benchmarks.md and writes
+docs/scale-curve.png. Target: /search p50 <= 30 ms at 100k chunks.
 """
 
 from __future__ import annotations
@@ -30,14 +33,13 @@ from query_corpus import build_version, load_base, padded
 from query_measure import (
     STAGES,
     Samples,
-    api_server,
     baseline_samples,
     fusion_samples,
-    http_samples,
     search_samples,
+    serving_samples,
     stage_samples,
-    wait_serving,
 )
+from query_scale import Growth, disk_mib, growth_table, plot
 
 from api.app import limit_query_threads
 from core.tokenizer import get_tokenizer
@@ -54,6 +56,8 @@ WARM_UP = 10  # queries run first and not counted: lazy initialisation, caches, 
 LOCAL_BUILD_BUDGET_S = 300.0
 # BM25Okapi scores every document in Python (~1 s a query at 100k): fewer questions suffice.
 BASELINE_QUERIES = 30
+# Above this the baseline is not run: BM25Okapi's Python index of 1M texts alone needs ~10 GB.
+BASELINE_MAX = 100_000
 
 
 def pct(values: list[float], q: float) -> float:
@@ -94,13 +98,14 @@ class Run:
         self.fusion: dict[int, Samples] = {}
         self.baseline: dict[int, Samples] = {}
         self.http: dict[int, list[float]] = {}
+        self.growth: dict[int, Growth] = {}
         self.local_rate = 0.0  # qdrant-client local-mode build, points per second
 
     def measure_size(self, base, n: int) -> None:
-        data = padded(base, n, self.count)
         version, build_s = build_version(self.store, self.registry, self.settings.ingest,
-                                         self.embedder.model_id, data)
+                                         self.embedder.model_id, base, n, self.count)
         self.versions[n] = version
+        self.growth[n] = Growth(n, build_s, disk_mib(self.args.home / "index" / version))
         built = f"built in {build_s:.0f} s" if build_s else "reused from --home"
         self.notes.append(f"{label(n)}: Edge version {version} ({n} chunks) {built}")
         q, warm = self.questions[WARM_UP:], self.questions[:WARM_UP]
@@ -111,7 +116,9 @@ class Run:
         weights = RerankWeights.from_settings(self.settings.retrieval)
         k = self.settings.retrieval.dense_k
         self.fusion[n] = fusion_samples(self.store, version, self.vectors[WARM_UP:], q, weights, k)
-        self.baseline[n] = self.run_baseline(data, n)
+        if n <= BASELINE_MAX:
+            self.baseline[n] = self.run_baseline(padded(base, n, self.count), n)
+        self.store.release(version)  # this process lets go; the next size has the memory
 
     def run_baseline(self, data, n: int) -> Samples:
         s = self.settings.retrieval
@@ -139,14 +146,11 @@ class Run:
         return [v * n / small for v in self.baseline[small]["dense"]]
 
     def measure_http(self) -> None:
-        first = min(self.versions)
-        self.registry.promote(self.versions[first])
-        with api_server(self.args.home) as base:
-            for n, version in sorted(self.versions.items()):
-                self.registry.promote(version)
-                wait_serving(base, version)
-                http_samples(base, self.questions[:WARM_UP], version)
-                self.http[n] = http_samples(base, self.questions[WARM_UP:], version)
+        """Per size, its own `lore serve`: /search latency, then the server's memory."""
+        for n, version in sorted(self.versions.items()):
+            self.registry.promote(version)
+            self.http[n], self.growth[n].rss = serving_samples(
+                self.args.home, version, self.questions[:WARM_UP], self.questions[WARM_UP:])
 
 
 def tables(run: Run) -> str:
@@ -165,7 +169,7 @@ def tables(run: Run) -> str:
                                                           for n in sizes) + " |")
     lines += ["", "| size | part | baseline p50 (ms) | lore p50 (ms) | baseline / lore |",
               "|---|---|---|---|---|"]
-    for n in sizes:
+    for n in sorted(run.baseline):
         lore, base = run.stages[n], run.baseline[n]
         parts = [("sparse (BM25Okapi vs Edge)", base["sparse"], lore["sparse"]),
                  ("dense (local mode vs Edge HNSW)", base["dense"], lore["dense"]),
@@ -182,12 +186,13 @@ def tables(run: Run) -> str:
         f = run.fusion[n]
         ratio = pct(f["python"], 50) / pct(f["edge"], 50)
         lines.append(f"| {label(n)} | {cell(f['python'])} | {cell(f['edge'])} | {ratio:.2f} |")
+    lines += ["", growth_table([run.growth[n] for n in sizes], run.http)]
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--home", type=Path, default=BENCH_ROOT / "query")
@@ -214,6 +219,8 @@ def main() -> None:
         command = "`.venv/bin/python benchmarks/query.py " + " ".join(sys.argv[1:]) + "`"
         write_section(ROOT / "docs" / "benchmarks.md", "Query latency",
                       f"Command: {command}\n\n{body}")
+        plot([run.growth[n] for n in sorted(run.versions)], run.http,
+             ROOT / "docs" / "scale-curve.png")
 
 
 if __name__ == "__main__":

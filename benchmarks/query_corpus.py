@@ -10,7 +10,7 @@ index and search cost, not embedding quality.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -74,49 +74,66 @@ class Padded:
     terms: list[list[str]]  # BM25 terms of each chunk's embed_text
 
 
-def padded(base: Base, n: int, count: Callable[[str], int]) -> Padded:
-    """The first `n` chunks of copies 0, 1, 2, ..."""
+def copies(base: Base, n: int, count: Callable[[str], int]) -> Iterator[Padded]:
+    """The first `n` chunks of copies 0, 1, 2, ..., one copy at a time: a million chunks never
+    sit in memory at once (their BM25 vectors alone would take ~5 GB as Python objects)."""
     rng = np.random.default_rng(SEED)
-    chunks: list[Chunk] = []
-    vectors: list[np.ndarray] = []
-    terms: list[list[str]] = []
-    k = 0
-    while len(chunks) < n:
-        take = min(len(base.chunks), n - len(chunks))
+    done, k = 0, 0
+    while done < n:
+        take = min(len(base.chunks), n - done)
         line = f"copy {k:03d}"
         extra = count(line)
-        chunks += [copy_chunk(c, k, extra) for c in base.chunks[:take]]
         rows = base.vectors[:take]
         if k:
             rows = rows + rng.normal(0, COPY_NOISE, rows.shape).astype(np.float32)
             rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-        vectors.append(rows)
         ids = index_terms(line)
-        terms += [h + ids + b for h, b in zip(base.heading_tokens[:take], base.body_tokens[:take],
-                                              strict=True)]
-        k += 1
-    data = Padded(chunks, np.concatenate(vectors).astype(np.float32), terms)
-    assert index_terms(chunks[-1].embed_text) == terms[-1], "copy terms must equal the analyzer's"
+        terms = [h + ids + b for h, b in zip(base.heading_tokens[:take], base.body_tokens[:take],
+                                             strict=True)]
+        yield Padded([copy_chunk(c, k, extra) for c in base.chunks[:take]],
+                     rows.astype(np.float32), terms)
+        done, k = done + take, k + 1
+
+
+def padded(base: Base, n: int, count: Callable[[str], int]) -> Padded:
+    """All of `copies` at once (the naive baseline needs every text in one index)."""
+    parts = list(copies(base, n, count))
+    data = Padded([c for p in parts for c in p.chunks], np.concatenate([p.dense for p in parts]),
+                  [t for p in parts for t in p.terms])
+    assert index_terms(data.chunks[-1].embed_text) == data.terms[-1], "copy terms must match"
     return data
 
 
+def mean_length(base: Base, n: int) -> float:
+    """BM25's avgdl over the first `n` padded chunks, without making them."""
+    total, done, k = 0, 0, 0
+    while done < n:
+        take = min(len(base.chunks), n - done)
+        extra = len(index_terms(f"copy {k:03d}"))
+        total += sum(len(h) + extra + len(b) for h, b in zip(
+            base.heading_tokens[:take], base.body_tokens[:take], strict=True))
+        done, k = done + take, k + 1
+    return total / n
+
+
 def build_version(store: IndexStore, registry: Registry, settings: IngestSettings, model_id: str,
-                  data: Padded) -> tuple[str, float]:
-    """A ready version of `data` (reused if this home already has one of that size); its id
-    and the build time in seconds (0 when reused)."""
-    n = len(data.chunks)
+                  base: Base, n: int, count: Callable[[str], int]) -> tuple[str, float]:
+    """A ready version of `n` padded chunks (reused if this home already has one of that size);
+    its id and the build time in seconds (0 when reused)."""
     for record in registry.list():
         if record.report.get("bench") == BENCH and record.chunks == n and store.exists(record.id):
             return record.id, 0.0
     started = time.perf_counter()
-    avgdl = sum(map(len, data.terms)) / n
-    sparse = [doc_vector(t, avgdl, settings.bm25_k1, settings.bm25_b) for t in data.terms]
+    avgdl = mean_length(base, n)
     record = registry.begin(model_id, settings.fingerprint())
-    store.create(record.id, data.dense.shape[1])
-    for i in range(0, n, ADD_STEP):
-        end = i + ADD_STEP
-        store.add(record.id, data.chunks[i:end], data.dense[i:end], sparse[i:end])
+    store.create(record.id, base.vectors.shape[1])
+    sources: set[str] = set()
+    for part in copies(base, n, count):
+        sparse = [doc_vector(t, avgdl, settings.bm25_k1, settings.bm25_b) for t in part.terms]
+        for i in range(0, len(part.chunks), ADD_STEP):
+            end = i + ADD_STEP
+            store.add(record.id, part.chunks[i:end], part.dense[i:end], sparse[i:end])
+        sources |= {c.source for c in part.chunks}
     store.finish(record.id)
-    documents = len({c.source for c in data.chunks})
-    registry.mark_ready(record.id, documents, n, {"bench": BENCH})
+    registry.mark_ready(record.id, len(sources), n, {"bench": BENCH})
     return record.id, time.perf_counter() - started

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import qdrant_edge as qe
+from machine import rss_mib
 from query_baseline import Baseline
 
 from index.base import DENSE, SPARSE
@@ -41,8 +42,8 @@ def stage_samples(app: Lore, version: str, questions: Sequence[str]) -> Samples:
     out: Samples = {s: [] for s in STAGES}
     for q in questions:
         timings = app.ask(Query(q, version=version))[1].timings_ms()
-        for stage in STAGES:
-            out[stage].append(timings[stage])
+        for stage in STAGES:  # a step that did not run (an early abstention) took no time
+            out[stage].append(timings.get(stage, 0.0))
     return out
 
 
@@ -109,17 +110,30 @@ def _free_port() -> int:
 
 
 @contextmanager
-def api_server(home: Path) -> Iterator[str]:
-    """`lore serve` on loopback in its own process, as deployed; yields the base URL."""
+def api_server(home: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """`lore serve` on loopback in its own process, as deployed; yields its URL and pid."""
     port = _free_port()
     lore = Path(sys.executable).parent / "lore"
-    proc = subprocess.Popen([str(lore), "serve", "--home", str(home), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
+    command = [str(lore), "serve", "--home", str(home), "--port", str(port), "--workers",
+               str(workers)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc.pid
     finally:
         proc.terminate()
-        proc.wait(30)
+        proc.wait(60)
+
+
+def serving_samples(home: Path, version: str, warm: Sequence[str],
+                    questions: Sequence[str]) -> tuple[list[float], dict[str, float]]:
+    """/search latency of a fresh `lore serve --workers 1` serving `version`, and its memory
+    (MiB: VmRSS, RssAnon, RssFile) after the questions."""
+    with api_server(home) as (base, pid):
+        wait_serving(base, version)
+        http_samples(base, warm, version)
+        samples = http_samples(base, questions, version)
+        return samples, rss_mib(pid)
 
 
 def wait_serving(base: str, version: str) -> None:

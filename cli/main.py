@@ -8,7 +8,16 @@ import sys
 import click
 import typer
 
-from cli.commands import eval_cmds, index_cmds, query_cmds
+from cli.commands import (
+    admin_cmds,
+    eval_cmds,
+    gateway_cmds,
+    guard_cmds,
+    index_cmds,
+    observe_cmds,
+    prompt_cmds,
+    query_cmds,
+)
 from core.errors import (
     BadInput,
     Conflict,
@@ -25,6 +34,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 index_cmds.register(app)
 query_cmds.register(app)
 eval_cmds.register(app)
+admin_cmds.register(app)
+observe_cmds.register(app)
+gateway_cmds.register(app)
+prompt_cmds.register(app)
+guard_cmds.register(app)
 
 EXIT_CODES: dict[type[LoreError], int] = {
     IndexBuildError: 1,

@@ -16,7 +16,7 @@ from context.packing import (
     windows,
 )
 from context.passages import reading_order
-from context.render import Count
+from context.render import Count, render_passages
 from core.models import Budget, Context, Dropped, DropReason, Passage, ScoredChunk
 from retrieval.dedupe import Duplicate
 
@@ -46,20 +46,36 @@ def assemble(
         default = coverage_reach(kept) if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
         reach_of = default if reach is None else reach
         candidates = windows(kept, reach_of, neighbours, (d.chunk.chunk.id for d in duplicates))
-    packed, redundant = _pack(candidates, question, budget.context, count, order)
-    passages = tuple(reading_order(packed))
+    passages, redundant, tokens = _fit(candidates, question, budget.context, count, order)
     placed = {cid for p in passages for cid in p.chunk_ids}
     repeats = set(redundant)
     report = [
         *dropped,
-        *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed),
-        *_drops([h for h in kept if h.chunk.id in repeats], DropReason.DUPLICATE, placed),
-        *_drops(below, DropReason.BELOW_THRESHOLD, placed),
-        *_drops([h for h in kept if h.chunk.id not in repeats], DropReason.BUDGET, placed),
+        *_drops([d.chunk for d in duplicates], DropReason.DUPLICATE, placed, count),
+        *_drops([h for h in kept if h.chunk.id in repeats], DropReason.DUPLICATE, placed, count),
+        *_drops(below, DropReason.BELOW_THRESHOLD, placed, count),
+        *_drops([h for h in kept if h.chunk.id not in repeats], DropReason.BUDGET, placed, count),
     ]
-    tokens = sum(p.tokens for p in passages)
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"
     return Context(passages=passages, tokens=tokens, budget=budget, dropped=tuple(report))
+
+
+def _fit(
+    candidates: Sequence[ScoredChunk], question: str, limit: int, count: Count,
+    order: PackingOrder,
+) -> tuple[tuple[Passage, ...], list[str], int]:
+    """The passages in reading order, the repeats left out, and the exact count of the
+    rendered passages. Packing adds up the parts' counts; in word pieces that is the count of
+    the whole, in a BPE it can run over by a few tokens: then it packs again into the room
+    less the overrun, until the rendered passages fit."""
+    room = limit
+    while True:
+        packed, redundant = _pack(candidates, question, room, count, order)
+        passages = tuple(reading_order(packed))
+        tokens = count(render_passages(passages))
+        if tokens <= limit:
+            return passages, redundant, tokens
+        room -= tokens - limit
 
 
 def _pack(
@@ -74,11 +90,11 @@ def _pack(
     return packer.passages(), packer.redundant
 
 
-def _drops(hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str]) -> list[Dropped]:
-    """Each with the chunk's own size as stored at ingestion: rendering the ~80 copies a query
-    collapses on a corpus of copies, only to count them, was a third of assembly."""
+def _drops(hits: Sequence[ScoredChunk], reason: DropReason, placed: set[str],
+           count: Count) -> list[Dropped]:
+    """Each with the reader's count of the chunk's own text (without a passage header)."""
     return [
-        Dropped(h.chunk.id, h.chunk.source, reason, h.chunk.tokens, h.score)
+        Dropped(h.chunk.id, h.chunk.source, reason, count(h.chunk.text), h.score)
         for h in hits
         if h.chunk.id not in placed
     ]

@@ -12,6 +12,7 @@ from context.config import ContextSettings
 from context.packing import PackingOrder
 from context.render import Count
 from core.models import Context, Turn
+from core.tokenizer import Tokenizer
 from index.base import IndexStore
 from retrieval.hybrid import RetrievalResult
 
@@ -20,13 +21,14 @@ from retrieval.hybrid import RetrievalResult
 class Prompt:
     context: Context  # dropped history turns are reported in context.dropped
     history: tuple[Turn, ...]  # the turns that fit the history share, oldest first
+    tokenizer: str = ""  # what counted the budget and every count in the context
 
 
 class ContextBuilder:
     def __init__(
         self,
         store: IndexStore,
-        count: Count,
+        tokenizer: Tokenizer,
         settings: ContextSettings,
         *,
         min_score: float = 0.0,
@@ -34,7 +36,8 @@ class ContextBuilder:
     ) -> None:
         """`order`: None for `settings.packing`."""
         self.store = store
-        self.count = count  # the exact count of the tokenizer that will read the prompt
+        self.tokenizer = tokenizer.name  # the tokenizer of whatever reads the prompt
+        self.count: Count = tokenizer.count
         self.total = settings.budget_tokens
         self.min_score = min_score
         self.order = order or settings.packing
@@ -66,4 +69,4 @@ class ContextBuilder:
             reach=self.reach,
             question=steer or question,
         )
-        return Prompt(context, plan.history)
+        return Prompt(context, plan.history, self.tokenizer)

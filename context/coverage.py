@@ -24,6 +24,7 @@ from context.render import Count
 from context.selection import Selection
 from context.units import Unit, units_of
 from core.models import Passage, ScoredChunk
+from core.text import signature
 from index.bm25 import Analyzer, tokenize
 
 # How fast a candidate's sentences lose to the best one's: with a neighbour scored 0.97 per
@@ -95,6 +96,28 @@ def cover(
     return covered
 
 
+def signed(add: Callable[[Unit], bool], units: Sequence[Unit]) -> Callable[[Unit], bool]:
+    """`add`, and after the first unit of a definition's chunk its signature line too (when it
+    fits): an answer from an API reference must be able to quote what it describes."""
+    signs = {u.chunk.id: u for u in units if u.index == 0
+             and signature(u.chunk.text[u.span[0] : u.span[1]], u.chunk.breadcrumbs)}
+
+    taken: set[tuple[str, int]] = set()
+
+    def add_signed(unit: Unit) -> bool:
+        if (unit.chunk.id, unit.index) in taken:  # the signature, offered again
+            return True
+        if not add(unit):
+            return False
+        taken.add((unit.chunk.id, unit.index))
+        sign = signs.pop(unit.chunk.id, None)
+        if sign is not None and sign is not unit and add(sign):
+            taken.add((sign.chunk.id, sign.index))
+        return True
+
+    return add_signed
+
+
 def pack_coverage(
     candidates: Sequence[ScoredChunk], question: str, limit: int, count: Count
 ) -> tuple[list[Passage], list[str]]:
@@ -105,7 +128,8 @@ def pack_coverage(
     weighed = [(c, w, units_of(c.chunk, count)) for c, w in weights if w >= MIN_WEIGHT]
     units = [(u, w) for _, w, us in weighed for u in us]
     selection = Selection(limit, count, {c.chunk.id: c.score for c in candidates})
-    covered = cover(units, frozenset(tokenize(question, Analyzer.STOPWORDS)), selection.add)
+    add = signed(selection.add, [u for u, _ in units])
+    covered = cover(units, frozenset(tokenize(question, Analyzer.STOPWORDS)), add)
     placed = selection.placed()
     repeats = [
         c.chunk.id

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from context.novelty import line_keys, novel_share
 from context.passages import Piece, build_passages
-from context.render import Count, header, text_tokens
+from context.render import Count, render_text, separator_tokens
 from context.trim import trim_to_fit
 from core.models import Chunk, Passage, ScoredChunk
 
@@ -44,8 +44,7 @@ class PackingOrder(StrEnum):
 
 def chunk_tokens(chunk: Chunk, count: Count) -> int:
     """Tokens of the chunk rendered alone as a passage."""
-    head = header(chunk.source, chunk.title, chunk.breadcrumbs, chunk.page)
-    return count(head) + text_tokens(chunk, chunk.text, count)
+    return count(render_text(chunk.source, chunk.title, chunk.breadcrumbs, chunk.page, chunk.text))
 
 
 def ordered(hits: Sequence[ScoredChunk], order: PackingOrder, count: Count) -> list[ScoredChunk]:
@@ -73,7 +72,8 @@ class Packer:
     def fits_with(self, piece: Piece) -> int | None:
         """Tokens of the piece's document with the piece added, if within the limit."""
         doc = {**self.pieces.get(piece.chunk.source, {}), piece.chunk.position: piece}
-        tokens = sum(p.tokens for p in build_passages(doc.values(), self.count))
+        blank = separator_tokens(self.count)  # before each passage: a BPE spends a token on it
+        tokens = sum(p.tokens + blank for p in build_passages(doc.values(), self.count))
         room = self.limit - self.total + self.tokens.get(piece.chunk.source, 0)
         return tokens if tokens <= room else None
 

@@ -13,12 +13,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from context.render import ELIDED, Count, Path, header, heading, text_tokens
+from context.render import ELIDED, Count, Path, header, heading, render_text, separator_tokens
 from core.models import Chunk, Passage
 
 # Stands for left-out text between two pieces of a passage, on a line of its own.
 GAP = ELIDED
-GAP_TOKENS = 1  # "…" is one word piece, and the line breaks around it none
+
+
+def gap_tokens(count: Count) -> int:
+    """A gap line and the break before it ("…" is one word piece, the break none; 2 in
+    cl100k): the break after it is counted with the text that follows (context/units.py)."""
+    return count(f"\n{GAP}")
 
 
 @dataclass(frozen=True)
@@ -78,11 +83,10 @@ def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) ->
     """`above`: the heading path of the passage before, when it is of the same document.
 
     Pieces that do not follow on are joined by a GAP line: the reader sees that text was left
-    out, for one word piece instead of a header.
+    out, for a token or two instead of a header. `tokens` is the rendered passage's exact count.
     """
     first = run[0].chunk
     text = run[0].text
-    tokens = text_tokens(first, text, count)  # the "\n" joins add none: see context/render.py
     ids, starts = [first.id], [0]
     for prev, piece in pairwise(run):
         goes_on = contiguous(prev, piece)
@@ -94,7 +98,6 @@ def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) ->
             starts.append(len(text) + len(join) if added else starts[-1])
         if added:
             text = f"{text}{join}{added}"
-            tokens += text_tokens(piece.chunk, added, count) + (0 if goes_on else GAP_TOKENS)
     return Passage(
         source=first.source,
         title=first.title,
@@ -103,8 +106,8 @@ def to_passage(run: Sequence[Piece], count: Count, above: Path | None = None) ->
         chunk_ids=tuple(ids),
         text=text,
         score=max(p.score for p in run),
-        tokens=count(header(first.source, first.title, first.breadcrumbs, first.page, above))
-        + tokens,
+        tokens=count(render_text(first.source, first.title, first.breadcrumbs, first.page, text,
+                                 above)),
         position=first.position,
         chunk_starts=tuple(starts),
     )
@@ -125,13 +128,14 @@ def build_passages(pieces: Iterable[Piece], count: Count) -> list[Passage]:
 
 
 def frame_tokens(pieces: Iterable[Piece], count: Count) -> int:
-    """The tokens `build_passages` would spend around the pieces' own text: headers and gap
-    lines, without building the passages."""
+    """The tokens `build_passages` would spend around the pieces' own text: headers, the blank
+    line before each, and gap lines, without building the passages."""
     total = 0
+    gap, blank = gap_tokens(count), separator_tokens(count)
     for run, above in headed_runs(pieces):
         c = run[0].chunk
-        total += count(header(c.source, c.title, c.breadcrumbs, c.page, above))
-        total += GAP_TOKENS * sum(not contiguous(a, b) for a, b in pairwise(run))
+        total += count(header(c.source, c.title, c.breadcrumbs, c.page, above)) + blank
+        total += gap * sum(not contiguous(a, b) for a, b in pairwise(run))
     return total
 
 

@@ -4,8 +4,10 @@ A passage is a header line "[source — heading, p. N]" (heading falls back to t
 followed by its text; passages are separated by a blank line. A passage that follows another
 of the same document gets a continuation header "[… > heading, p. N]": "…" stands for the
 source and the leading sections it shares with the passage above, which the reader has just
-seen ("[…]" alone: the same section, after a gap). Word pieces never span whitespace, so the
-count of the joined prompt equals the sum of the parts' counts.
+seen ("[…]" alone: the same section, after a gap). Each part is counted with the whitespace that
+joins it to the text before (context/units.py): under word pieces, which never span whitespace,
+the parts add up to the count of the joined prompt exactly; under a BPE they come close, and
+context/assemble.py counts the rendered passages whole before it hands them on.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from core.models import Chunk, Passage, Turn
+from core.models import Passage, Turn
 
 PASSAGE_SEPARATOR = "\n\n"
 # Coverage packing re-heads a document's passages for every sentence it weighs; a corpus has
@@ -57,17 +59,10 @@ def render_text(source: str, title: str, breadcrumbs: Path, page: int | None, te
     return f"{header(source, title, breadcrumbs, page, above)}\n{text}"
 
 
-def text_tokens(chunk: Chunk, text: str, count: Count) -> int:
-    """Tokens of `text`, which is the chunk's text or a part of it.
-
-    Ingestion stored the count of heading + "\\n" + text (`Chunk.tokens`); word pieces never
-    span whitespace, so the whole text's share is exact for one cached heading count instead of
-    an encode of ~200 tokens. A query at 100k chunks weighs ~80 candidates and copies
-    (assemble p50 22 -> 3 ms, docs/benchmarks.md).
-    """
-    if text == chunk.text and chunk.tokens:
-        return chunk.tokens - count(chunk.heading)
-    return count(text)
+def separator_tokens(count: Count) -> int:
+    """What the blank line before a passage costs: nothing in word pieces, a token in a BPE
+    (less where it merges with the full stop before it)."""
+    return count(PASSAGE_SEPARATOR)
 
 
 def render_passage(p: Passage, above: Path | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from context.passages import GAP_TOKENS, Piece, build_passages, frame_tokens
+from context.passages import Piece, build_passages, frame_tokens, gap_tokens
 from context.render import Count
 from context.units import Unit
 from core.models import Passage
@@ -21,7 +21,7 @@ class Doc:
 
     units: dict[str, list[Unit]] = field(default_factory=dict)  # chunk id -> in index order
     pieces: dict[str, list[Piece]] = field(default_factory=dict)  # chunk id -> its runs
-    text: int = 0  # tokens of the units: cut at whitespace, so the text costs their sum
+    text: int = 0  # tokens of the units, each with its break (context/units.py)
     tokens: int = 0  # text, headers and gap lines
 
 
@@ -47,7 +47,8 @@ class Selection:
         if before and not unit.edge:
             # Inside a chunk already placed: its section, and how it meets the chunks either
             # side, stay as they were; only the gap lines between its own pieces change.
-            frame = doc.tokens - doc.text + GAP_TOKENS * (len(pieces[cid]) - len(doc.pieces[cid]))
+            gaps = len(pieces[cid]) - len(doc.pieces[cid])
+            frame = doc.tokens - doc.text + gap_tokens(self.count) * gaps
         else:
             frame = frame_tokens((p for ps in pieces.values() for p in ps), self.count)
         tokens = doc.text + unit.tokens + frame

@@ -1,9 +1,11 @@
 """A chunk's own text as sentences: the grain of coverage packing (context/coverage.py).
 
 Each unit carries its span in the chunk's text, its distinct terms (the index's analyzer
-without stemming, so "configure" and "configuration" are two things said) and its exact
-word-piece count: units are cut at whitespace, and word pieces never span whitespace, so the
-count of a run of units is the sum of theirs.
+without stemming, so "configure" and "configuration" are two things said) and its count with
+the break before it (a line break when it opens a line, else a space), as it sits in a passage:
+units are cut at whitespace, so in word pieces (which never span whitespace) a run of units
+costs exactly the sum of theirs, and in a BPE, where a space merges into the next word and a
+line break is a token, the sum stays within a few tokens of the run's count.
 """
 
 from __future__ import annotations
@@ -37,11 +39,19 @@ def units_of(chunk: Chunk, count: Count) -> tuple[Unit, ...]:
     spans = sentence_spans(chunk.text, chunk.overlap)
     last = len(spans) - 1
     return tuple(
-        Unit(chunk, i, span, frozenset(tokenize(part, Analyzer.STOPWORDS)), count(part),
-             i in (0, last))
+        Unit(chunk, i, span, frozenset(tokenize(part, Analyzer.STOPWORDS)),
+             count(_lead(chunk.text, span[0], i) + part), i in (0, last))
         for i, span in enumerate(spans)
         for part in (chunk.text[span[0] : span[1]],)
     )
+
+
+def _lead(text: str, start: int, index: int) -> str:
+    """The break a unit follows in a passage: a line break when it opens a line (a chunk's
+    first unit follows a header, a gap or the chunk before on a line of its own), else a space."""
+    line = text.rfind("\n", 0, start)
+    opens = index == 0 or (line >= 0 and not text[line + 1 : start].strip())
+    return "\n" if opens else " "
 
 
 def sentence_spans(text: str, start: int = 0) -> list[Span]:

@@ -13,6 +13,14 @@ class BadInput(LoreError):
     """The caller sent something unusable (HTTP 400/422, exit 2)."""
 
 
+class Refused(BadInput):
+    """A guard refused the request's content (HTTP 400 with the verdict as `guard`, exit 2)."""
+
+    def __init__(self, message: str, verdict: dict[str, object]) -> None:
+        super().__init__(message)
+        self.verdict = verdict  # JSON-ready: what fired, with its score
+
+
 class NotFound(LoreError):
     """A named thing (version, path) does not exist (HTTP 404, exit 3)."""
 
@@ -33,6 +41,15 @@ class VersionBroken(NotReady):
 
 class Conflict(LoreError):
     """The operation clashes with current state: lock held, wrong status (HTTP 409, exit 5)."""
+
+
+class TooManyRequests(LoreError):
+    """A limit of the caller's API key is reached (HTTP 429 with Retry-After)."""
+
+    def __init__(self, limit: str, detail: str, retry_after: float) -> None:
+        super().__init__(f"{limit} reached: {detail}; retry in {retry_after:.0f} s")
+        self.limit = limit
+        self.retry_after = retry_after
 
 
 class Forbidden(LoreError):

@@ -50,6 +50,8 @@ class Chunk:
     tokens: int = 0
     tags: tuple[str, ...] = ()
     overlap: int = 0  # leading characters repeated from the previous chunk (stripped on merge)
+    # Why the document guard flagged it at ingest (guard/documents.py); "" when clean.
+    flag: str = ""
 
     @property
     def heading(self) -> str:
@@ -103,6 +105,7 @@ class Filters:
     path_prefix: str | None = None
     tags: tuple[str, ...] = ()
     modified_after: float | None = None  # epoch seconds
+    flagged: bool = True  # False: chunks the document guard flagged are left out (quarantine)
 
 
 class DropReason(StrEnum):
@@ -182,3 +185,35 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = ()
     evidence: float = 0.0  # the score the abstention threshold was compared with
+    reason: str = ""  # an abstention's why, in one line ("The documents never mention VPN.")
+    see_also: tuple[str, ...] = ()  # an abstention's closest sources: pointers, not an answer
+
+
+# The provider and model name of the answerer that needs no model (answer/extractive.py).
+EXTRACTIVE = "extractive"
+OK = "ok"  # the status of an attempt that answered
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One call of one model, as the gateway made it (gateway/)."""
+
+    provider: str
+    model: str
+    status: str  # OK, or the kind of failure: "timeout", "rate_limited", "server_error", ...
+    ms: float
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0  # in the currency of the model's price table
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What an answer cost: the model that wrote it and every attempt made for it."""
+
+    model: str = EXTRACTIVE
+    provider: str = EXTRACTIVE
+    input_tokens: int = 0  # summed over the attempts: a failed stream's tokens are paid too
+    output_tokens: int = 0
+    cost: float = 0.0
+    attempts: tuple[Attempt, ...] = ()

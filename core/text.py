@@ -112,6 +112,70 @@ def surface_words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _SURFACE.finditer(text)]
 
 
+# Control characters and the invisible format characters (zero-width spaces and joiners,
+# bidi marks, word joiners, the BOM): text made only of these is blank to a reader. Written
+# as regex escapes so Python, the Rust regex of pydantic and JSON Schema read it alike.
+INVISIBLE = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+# A character a reader sees: the schema pattern of a question that is not blank.
+VISIBLE = rf"[^\s{INVISIBLE}]"
+
+
+def visible(text: str) -> str:
+    """The text without control and invisible characters (line breaks become spaces)."""
+    return _INVISIBLE.sub(lambda m: " " if m.group() in "\n\r\t" else "", text)
+
+
+# Words that state a quantity, a frequency or a date: a claim's figures, as much as its digits.
+NUMBER_WORDS = frozenset("""
+    one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred thousand million half once twice daily weekly monthly quarterly annually yearly
+    january february march april june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())  # noqa: SIM905
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+# Words that turn a statement round; "un-" words long enough not to be "under" or "until".
+NEGATIONS = frozenset({"not", "no", "never", "cannot", "without", "nor", "neither", "none",
+                       "nothing", "nobody"})
+MIN_UN_WORD = 8
+# A capitalised word that does not open the sentence: a name, product or team.
+_NAME = re.compile(r"(?<=[\w,;:)] )[A-Z][\w-]*")
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers of a text as written ("1,000", "3.5") and its number words."""
+    words = set(_WORD.findall(text.casefold()))
+    return frozenset(_FIGURE.findall(text)) | (words & NUMBER_WORDS)
+
+
+def names(text: str) -> list[str]:
+    """Capitalised words that do not open a sentence (Okta, Munich, Concur)."""
+    return _NAME.findall(text)
+
+
+def negated(text: str) -> bool:
+    """Whether the text says "not" in some form ("isn't", "without", "unsupported")."""
+    words = re.findall(r"[\w']+", text.casefold())
+    return any(w in NEGATIONS or w.endswith("n't") or (w.startswith("un") and len(w) >= MIN_UN_WORD)
+               for w in words)
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences of a text, further cut at semicolons: the grain a negation holds for."""
+    return [c for s in sentences(text) for c in re.split(r";\s+", s.text) if c.strip()]
+
+
+# A call "copytree(src, dst)", a dotted name "os.path.join", a flag "--force".
+_CODE_LIKE = re.compile(r"\w\(|\b\w+\.\w+|(?<!\w)--?\w")
+
+
+def signature(line: str, breadcrumbs: tuple[str, ...]) -> bool:
+    """Whether `line` is the signature of the definition its section is named by ("shutil.
+    copytree(src, dst, ...)" under "... > shutil.copytree", ingestion/html_parser.py)."""
+    name = breadcrumbs[-1].rsplit(".", 1)[-1] if breadcrumbs else ""
+    return bool(name) and name in line and bool(_CODE_LIKE.search(line))
+
+
 def word_count(text: str) -> int:
     """How many words a reader sees."""
     return len(text.split())

@@ -9,7 +9,9 @@ trace store, an OTLP exporter); the default sink drops it.
 
 from __future__ import annotations
 
+import re
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -43,8 +45,13 @@ NULL_SPAN = _NullSpan("null", 0)
 
 
 class Trace:
-    def __init__(self, name: str, **attributes: Any) -> None:
+    def __init__(self, name: str, trace_id: str | None = None, parent: str | None = None,
+                 **attributes: Any) -> None:
+        """`trace_id`: 32 hex digits, the request id (new if None); `parent`: the caller's
+        span id, from an incoming W3C traceparent."""
         self.name = name
+        self.id = trace_id or uuid.uuid4().hex
+        self.parent = parent
         self.attributes = dict(attributes)
         self.spans: list[Span] = []
         self._open: list[int] = []
@@ -86,6 +93,18 @@ class Trace:
             key = "total" if s.parent is None else s.name
             out[key] = out.get(key, 0.0) + s.duration_ms
         return {k: round(v, 3) for k, v in out.items()}
+
+
+# W3C Trace Context: version-traceid-parentid-flags, lowercase hex; all-zero ids are invalid.
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+
+
+def from_traceparent(header: str | None) -> tuple[str, str] | None:
+    """(trace id, parent span id) of a valid `traceparent` header, else None."""
+    m = _TRACEPARENT.match((header or "").strip().lower())
+    if m is None or set(m.group(1)) == {"0"} or set(m.group(2)) == {"0"}:
+        return None
+    return m.group(1), m.group(2)
 
 
 class TraceSink(Protocol):

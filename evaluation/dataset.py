@@ -19,6 +19,8 @@ class EvalItem:
     expected_sources: tuple[str, ...] = ()  # '/'-paths or globs, relative to the ingested root
     category: str | None = None
     answerable: bool = True  # False: the corpus holds no answer, abstaining is correct
+    # Answers users rejected (`lore feedback export`): the new answer should not repeat them.
+    rejected_answers: tuple[str, ...] = ()
 
 
 def _optional_str(record: dict[str, Any], name: str) -> str | None:
@@ -56,6 +58,7 @@ def _item(record: Any, line_number: int) -> EvalItem:
         expected_sources=_str_tuple(record, "expected_sources"),
         category=_optional_str(record, "category"),
         answerable=answerable,
+        rejected_answers=_str_tuple(record, "rejected_answers"),
     )
 
 

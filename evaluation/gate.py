@@ -28,6 +28,10 @@ GATE_OFF = ("no evaluation gate: set LORE_EVAL_SET (e.g. data/eval.jsonl) to eva
 TOLERANCE = 1e-9
 
 
+class GateRefused(Conflict):
+    """The candidate regresses against the active version (HTTP 409, exit 5)."""
+
+
 @dataclass(frozen=True)
 class Regression:
     metric: str

@@ -22,8 +22,10 @@ from pipeline.state import Query, State, need
 METRICS = (
     "hit@1", "hit@5", "mrr", "ndcg@10", "context_recall", "answer_f1", "rouge_l",
     "citation_precision", "abstention_rate", "false_abstention", "correct_abstention",
+    "rejected_overlap",
 )
-LOWER_IS_BETTER = frozenset({"abstention_rate", "false_abstention"})
+# rejected_overlap: token F1 of the answer against the closest answer users rejected.
+LOWER_IS_BETTER = frozenset({"abstention_rate", "false_abstention", "rejected_overlap"})
 UNCATEGORISED = "uncategorised"
 
 Progress = Callable[[str, int, int], None]  # (label, done, total), as lore's progress display
@@ -94,7 +96,17 @@ def score_item(item: EvalItem, sources: Sequence[str], context: str, answer: Ans
         "abstention_rate": float(answer.abstained),
         "false_abstention": float(answer.abstained) if item.answerable else None,
         "correct_abstention": None if correct is None else float(correct),
+        "rejected_overlap": _rejected_overlap(item, answer, text),
     }
+
+
+def _rejected_overlap(item: EvalItem, answer: Answer, text: str) -> float | None:
+    """How close the answer comes to one users rejected; an abstention repeats none."""
+    if not item.rejected_answers:
+        return None
+    if answer.abstained:
+        return 0.0
+    return max(token_f1(text, rejected) for rejected in item.rejected_answers)
 
 
 def run_item(flow: Flow, item: EvalItem, version: str, budget: int) -> ItemResult:

@@ -90,6 +90,18 @@ class VersionRegistry(Protocol):
         """Ends a running canary; otherwise returns to the previously active version."""
         ...
 
+    def rollback_to(self, version: str) -> VersionRecord:
+        """Back to a formerly active version, however many steps back."""
+        ...
+
+    def steps_back(self, version: str) -> int:
+        """1 for the previous active version, 2 for the one before...; 0: never active."""
+        ...
+
+    def delete(self, version: str) -> VersionRecord:
+        """Forget a version that serves nothing (not active, canary or building)."""
+        ...
+
     def fail_serving(self, version: str, error: str) -> VersionRecord:
         """The serving (active or canary) `version` cannot be read: mark it failed and let the
         version that served before take over; a version no longer serving is left alone."""

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import qdrant_edge as qe
 
-from index.payload import Above, AnyOf, Condition, OneOf
+from index.payload import Above, AnyOf, Condition, Empty, OneOf
 
-EdgeCondition = qe.FieldCondition | qe.Filter
+EdgeCondition = qe.FieldCondition | qe.Filter | qe.IsEmptyCondition
 
 
 def _one_of(cond: OneOf) -> qe.FieldCondition:
@@ -25,6 +25,8 @@ def _condition(cond: Condition) -> EdgeCondition:
             return qe.FieldCondition(key=cond.key, range=qe.RangeFloat(gt=cond.bound))
         case AnyOf():
             return qe.Filter(should=[_condition(option) for option in cond.options])
+        case Empty():
+            return qe.IsEmptyCondition(cond.key)
 
 
 def edge_filter(conds: Sequence[Condition]) -> qe.Filter | None:

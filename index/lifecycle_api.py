@@ -49,6 +49,15 @@ class LifecycleMethods:
     def rollback(self) -> VersionRecord:
         return self._change(lifecycle.rollback)
 
+    def rollback_to(self, version: str) -> VersionRecord:
+        return self._change(lambda s: lifecycle.rollback_to(s, version))
+
+    def steps_back(self, version: str) -> int:
+        return lifecycle.steps_back(self._state(), version)
+
+    def delete(self, version: str) -> VersionRecord:
+        return self._change(lambda s: lifecycle.delete(s, version))
+
     def fail_serving(self, version: str, error: str) -> VersionRecord:
         return self._change(lambda s: lifecycle.fail_serving(s, version, error))
 

@@ -16,7 +16,7 @@ from core.errors import BadInput
 from core.models import Chunk, Filters
 
 # Payload fields that carry a payload index, with the index kind (see edge.py / other backends).
-KEYWORD_FIELDS = ("source", "dirs", "tags")
+KEYWORD_FIELDS = ("source", "dirs", "tags", "flag")
 INTEGER_FIELDS = ("position",)
 FLOAT_FIELDS = ("mtime",)
 
@@ -43,6 +43,9 @@ def to_payload(chunk: Chunk) -> dict[str, Any]:
         "tags": list(chunk.tags),
         "overlap": chunk.overlap,
         "dirs": ancestor_dirs(chunk.source),
+        # Null when clean: "is empty" (null or missing, as in versions built before the
+        # guard) is what the engine can match, and what a quarantine keeps.
+        "flag": chunk.flag or None,
     }
 
 
@@ -63,6 +66,7 @@ def from_payload(point_id: object, payload: dict[str, Any]) -> Chunk:
         tokens=payload["tokens"],
         tags=tuple(payload["tags"]),
         overlap=payload.get("overlap", 0),
+        flag=payload.get("flag") or "",
     )
 
 
@@ -89,7 +93,17 @@ class AnyOf:
     options: tuple[OneOf | Above, ...]
 
 
-Condition = OneOf | Above | AnyOf
+@dataclass(frozen=True)
+class Empty:
+    """`key` is missing, null or an empty list."""
+
+    key: str
+
+
+# The chunks the document guard did not flag.
+UNFLAGGED = Empty("flag")
+
+Condition = OneOf | Above | AnyOf | Empty
 
 
 def conditions(filters: Filters | None) -> list[Condition]:
@@ -105,11 +119,15 @@ def conditions(filters: Filters | None) -> list[Condition]:
         out.append(OneOf("tags", tuple(filters.tags)))
     if filters.modified_after is not None:
         out.append(Above("mtime", filters.modified_after))
+    if not filters.flagged:
+        out.append(UNFLAGGED)
     return out
 
 
 def neighbour_conditions(source: str, positions: list[int]) -> list[Condition]:
-    return [OneOf("source", (source,)), OneOf("position", tuple(positions))]
+    """A flagged chunk never joins a passage as a neighbour: only as a hit, where the guard
+    policy (quarantine or fence) has seen it."""
+    return [OneOf("source", (source,)), OneOf("position", tuple(positions)), UNFLAGGED]
 
 
 # Points per write and per scroll page, for both backends: ~0.5 MB of 384-d vectors plus
@@ -129,7 +147,10 @@ def check_version(version: str) -> str:
 def check_ids(ids: Sequence[str]) -> None:
     """Chunk ids are UUIDs; anything else is the caller's mistake, not an engine error."""
     for point_id in ids:
-        try:
-            uuid.UUID(point_id)
+        try:  # canonical only: the engines parse fewer spellings than uuid.UUID accepts
+            canonical = str(uuid.UUID(point_id)) == point_id.lower()
         except ValueError:
-            raise BadInput(f"chunk id {point_id!r} is not a UUID") from None
+            canonical = False
+        if not canonical:
+            raise BadInput(f"chunk id {point_id!r} is not a UUID like "
+                           "'0d32b48a-f2b7-5d5c-bca3-e48537f267c2'")

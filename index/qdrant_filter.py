@@ -7,7 +7,7 @@ from typing import Any
 
 from qdrant_client import models
 
-from index.payload import Above, AnyOf, Condition, OneOf
+from index.payload import Above, AnyOf, Condition, Empty, OneOf
 
 
 def _one_of(cond: OneOf) -> models.FieldCondition:
@@ -18,7 +18,9 @@ def _one_of(cond: OneOf) -> models.FieldCondition:
     return models.FieldCondition(key=cond.key, match=models.MatchAny(any=values))
 
 
-def _condition(cond: Condition) -> models.FieldCondition | models.Filter:
+def _condition(
+    cond: Condition,
+) -> models.FieldCondition | models.Filter | models.IsEmptyCondition:
     match cond:
         case OneOf():
             return _one_of(cond)
@@ -26,6 +28,8 @@ def _condition(cond: Condition) -> models.FieldCondition | models.Filter:
             return models.FieldCondition(key=cond.key, range=models.Range(gt=cond.bound))
         case AnyOf():
             return models.Filter(should=[_condition(option) for option in cond.options])
+        case Empty():
+            return models.IsEmptyCondition(is_empty=models.PayloadField(key=cond.key))
 
 
 def qdrant_filter(conds: Sequence[Condition]) -> models.Filter | None:

@@ -18,6 +18,7 @@ from qdrant_client.http.exceptions import UnexpectedResponse
 from core.errors import BadInput, Conflict, IndexBuildError, NotFound
 from core.models import Chunk, Filters, Hit, SparseVector
 from index.base import DENSE, SPARSE
+from index.config import BackendSettings
 from index.payload import (
     BATCH,
     FLOAT_FIELDS,
@@ -32,6 +33,7 @@ from index.payload import (
     to_payload,
 )
 from index.qdrant_filter import qdrant_filter
+from index.qdrant_layout import create_args, search_params
 
 # `finish` waits for the server's optimisers (HNSW build) this long at most, polling this often:
 # a million chunks index in minutes; an hour means the cluster is stuck, not busy.
@@ -57,12 +59,16 @@ def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> models.Poin
 
 class QdrantServerStore:
     """Borrows `client`: `close` leaves it open for the registry sharing it; its maker closes
-    it. The client holds no per-version state, so `release` has nothing to do."""
+    it. The client holds no per-version state, so `release` has nothing to do. `layout`: how
+    each version's collection is sharded, replicated, stored and indexed (index/config.py)."""
 
-    def __init__(self, client: QdrantClient, prefix: str = "lore") -> None:
+    def __init__(self, client: QdrantClient, prefix: str = "lore",
+                 layout: BackendSettings | None = None) -> None:
         self.client = client
         self.prefix = prefix
         self.alias = f"{prefix}_active"
+        self.layout = layout or BackendSettings()
+        self._dense_params = search_params(self.layout)
 
     def collection(self, version: str) -> str:
         if check_version(version) in RESERVED:
@@ -85,11 +91,7 @@ class QdrantServerStore:
         name = self.collection(version)
         if self.client.collection_exists(name):
             raise Conflict(f"index version {version} already exists")
-        self.client.create_collection(
-            name,
-            vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
-            sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
-        )
+        self.client.create_collection(name, **create_args(self.layout, dim))
         for field, schema in _INDEXES:
             self.client.create_payload_index(name, field, field_schema=schema, wait=True)
 
@@ -139,6 +141,7 @@ class QdrantServerStore:
                 using=using,
                 limit=limit,
                 query_filter=qdrant_filter(conditions(filters)),
+                search_params=self._dense_params if using == DENSE else None,
                 with_payload=True,
                 with_vectors=False,
             ).points

@@ -129,6 +129,39 @@ def rollback(state: RegistryState) -> Step:
     return _activate(replace(state, history=state.history[:-1]), previous, push=False)
 
 
+def rollback_to(state: RegistryState, version: str) -> Step:
+    """Back to a formerly active `version`, however far back: the versions active after it
+    leave the history."""
+    if version not in state.history:
+        raise Conflict(f"{version} was never active before the current version: promote it "
+                       "instead (`lore promote`)")
+    keep = state.history[: len(state.history) - 1 - state.history[::-1].index(version)]
+    return _activate(replace(state, history=keep), state.find(version), push=False)
+
+
+def steps_back(state: RegistryState, version: str) -> int:
+    """How far back in the history `version` lies (1: the previous one; 0: not in it)."""
+    if version not in state.history:
+        return 0
+    return state.history[::-1].index(version) + 1
+
+
+def check_deletable(record: VersionRecord, canary: str | None) -> None:
+    """Conflict unless the version serves nothing and is not being built."""
+    if record.status in (VersionStatus.ACTIVE, VersionStatus.BUILDING) or record.id == canary:
+        raise Conflict(f"cannot delete {record.id}: it is {record.status}"
+                       f"{' (a canary)' if record.id == canary else ''}; roll it back or "
+                       "let the build finish first")
+
+
+def delete(state: RegistryState, version: str) -> Step:
+    """Forget a version that serves nothing; the caller drops its data."""
+    record = state.find(version)
+    check_deletable(record, state.canary)
+    return replace(state, versions=tuple(r for r in state.versions if r.id != version),
+                   history=tuple(h for h in state.history if h != version)), record
+
+
 def _activate(state: RegistryState, record: VersionRecord, push: bool) -> Step:
     state = replace(state, canary=None, canary_percent=0)  # a promotion ends any canary
     current = state.active()

@@ -1,5 +1,6 @@
 """The active version as the next build sees it: unchanged documents are carried over with
-their stored chunks and vectors (no parse, no embedding), re-stamped with the current trust."""
+their stored chunks and vectors (no parse, no embedding), re-stamped with the current trust.
+Carried chunks keep the document guard's flags: their text has not changed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.models import Chunk
+from guard.documents import lowered_trust
 from index.base import IndexStore, VersionRegistry
 from ingestion.trust import TrustConfig
 
@@ -18,6 +20,13 @@ from ingestion.trust import TrustConfig
 HASH_BLOCK = 1 << 20
 
 Stored = list[tuple[Chunk, np.ndarray]]
+
+
+def stamp(trust: TrustConfig, source: str, chunks: list[Chunk]) -> tuple[float, tuple[str, ...]]:
+    """The trust weight and tags a document's chunks carry: the trust config's, the weight
+    lowered when the document guard flagged any of them."""
+    weight, tags = trust.lookup(source)
+    return lowered_trust(weight, any(c.flag for c in chunks)), tags
 
 
 def file_hash(path: Path) -> str:
@@ -46,7 +55,8 @@ class Previous:
     def retrusted(self, trust: TrustConfig) -> tuple[str, ...]:
         """Documents the trust config now weighs or tags differently."""
         return tuple(s for s, items in self.docs.items()
-                     if trust.lookup(s) != (items[0][0].trust, items[0][0].tags))
+                     if stamp(trust, s, [c for c, _ in items])
+                     != (items[0][0].trust, items[0][0].tags))
 
 
 def previous_version(store: IndexStore, registry: VersionRegistry, fingerprint: str) -> Previous:

@@ -1,41 +1,56 @@
-"""Query encoder on onnxruntime: the sentence-transformers model exported once to ONNX.
+"""Query and ingest encoder on onnxruntime: the sentence-transformers model exported once to ONNX.
 
 The whole model (transformer, pooling, normalisation) is exported, so vectors equal the
 sentence-transformers ones (cosine > 0.99999) for any model it can trace. onnxruntime runs a
 short query in half the time of torch eager on one thread (p50 9.8 vs 18.3 ms for
-all-MiniLM-L6-v2 here), which is the largest stage of a search. The export comes from the local
-model files, so nothing is downloaded; it is cached by model files and torch version.
+all-MiniLM-L6-v2 here), which is the largest stage of a search; on batches of 200-word-piece
+chunks both are bound by the same fp32 matmuls (docs/benchmarks.md, "Ingest throughput"). The
+export comes from the local model files, so nothing is downloaded; it is cached by model files
+and torch version, and loading a cached export imports neither torch nor sentence-transformers.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import json
 import os
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 
 from core.tokenizer import get_tokenizer
-from ingestion.embedder import model_id_of
+from ingestion.model_files import max_seq_length, model_id_of
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-# What sentence-transformers reads when a model does not say (BERT's position limit).
-DEFAULT_MAX_SEQ = 512
+ONNX = "onnx"  # names the encoder in its model id (and so in the embedding cache)
 
 
 def export_key(model_path: str) -> str:
-    """Changes when a model file or the exporting torch changes."""
-    import torch
-
+    """Changes when a model file or the exporting torch changes (its installed version, read
+    without importing it)."""
     root = Path(model_path)
     files = sorted(p for p in root.rglob("*") if p.is_file())
-    parts = [torch.__version__] + [
+    parts = [version("torch")] + [
         f"{p.relative_to(root)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """One exporter at a time per file: the workers of `lore serve --workers N` start together
+    on a fresh home, and the first one's export (~10 s) serves them all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def export(model_path: str, target: Path) -> None:
@@ -73,25 +88,22 @@ def export(model_path: str, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def max_seq_length(model_path: str) -> int:
-    config = Path(model_path) / "sentence_bert_config.json"
-    if config.exists():
-        return int(json.loads(config.read_text()).get("max_seq_length", DEFAULT_MAX_SEQ))
-    return DEFAULT_MAX_SEQ
-
-
 class OnnxEmbedder:
-    """The Embedder protocol on onnxruntime, for the short texts of queries."""
+    """The Embedder protocol on onnxruntime. A batch is padded to its longest text only, so
+    callers that embed many texts sort them by length first (ingestion/embedding.py)."""
 
     def __init__(self, model_path: str, cache_dir: Path, threads: int = 1,
                  batch_size: int = 32) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.model_id = model_id_of(model_path)
-        self.path = cache_dir / f"{self.model_id.replace('/', '--')}-{export_key(model_path)}.onnx"
+        self.model_id = model_id_of(model_path, ONNX)
+        name = model_id_of(model_path).replace("/", "--")
+        self.path = cache_dir / f"{name}-{export_key(model_path)}.onnx"
         if not self.path.exists():
-            export(model_path, self.path)
+            with exclusive(self.path):
+                if not self.path.exists():  # another process may have finished it meanwhile
+                    export(model_path, self.path)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

@@ -27,6 +27,8 @@ class RunReport:
     seconds: float = 0.0
     skipped: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    # Chunks of this version the document guard flagged (new or carried), with the reason.
+    flagged: list[dict[str, object]] = field(default_factory=list)
 
     def skip(self, source: str, reason: str, sha256: str) -> None:
         """`sha256` lets the next run tell whether a skipped file changed since."""
@@ -34,6 +36,10 @@ class RunReport:
 
     def warn(self, source: str, warning: str) -> None:
         self.warnings.append({"source": source, "warning": warning})
+
+    def flag(self, source: str, position: int, chunk_id: str, reason: str) -> None:
+        self.flagged.append({"source": source, "position": position, "chunk_id": chunk_id,
+                             "reason": reason})
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -33,4 +33,9 @@ def summary_lines(record: RunRecord, promote: bool) -> list[str]:
     lines.append(f"seconds {r['seconds']:.1f}")
     lines += [f"  skipped {s['source']}: {s['reason']}" for s in r["skipped"]]
     lines += [f"  warning {w['source']}: {w['warning']}" for w in r["warnings"]]
+    flagged = r.get("flagged") or []
+    if flagged:
+        lines.append(f"flagged {len(flagged)} chunk{'s' * (len(flagged) != 1)} that address the "
+                     "model (quarantined or fenced per LORE_GUARD_DOCUMENTS):")
+    lines += [f"  flagged {f['source']} #{f['position']}: {f['reason']}" for f in flagged]
     return lines

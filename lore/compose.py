@@ -5,6 +5,8 @@ The CLI, the API, evaluation, the nightly runner, benchmarks and the tests all b
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -15,16 +17,30 @@ from typing import TYPE_CHECKING
 from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
 from context.builder import ContextBuilder
-from core.errors import BadInput, VersionBroken
-from core.tokenizer import get_tokenizer
-from core.tracing import NullSink, Trace, TraceSink
+from core.errors import BadInput, LoreError, VersionBroken
+from core.tracing import Trace
+from gateway.build import Gateway, build_gateway
+from guard.check import TextGuard
+from guard.documents import DocumentGuard, DocumentPolicy
+from guard.memo import RecentEmbeddings
+from guard.pii import PiiScanner, mask
 from index.active import ActiveVersion
 from index.base import IndexStore, VersionRegistry
 from ingestion.base import Embedder
+from lore.feedback import FeedbackStore
+from lore.guard_follow import Following, guarded, guarding_for
+from lore.guard_policy import PolicyStore
+from lore.limits import SqliteLimiter
+from lore.observe import Observer, default_sinks
 from lore.offline import stay_offline
+from lore.releases import ServedReleases, releases_for, router_for
 from lore.settings import Settings
 from lore.stats import ServingStats
-from pipeline.flows import Flows, Parts, flows
+from lore.traces import TraceStore
+from pipeline.cache import CacheRead, CacheWrite
+from pipeline.cache_store import AnswerCache
+from pipeline.evidence import Evidence
+from pipeline.flows import Caching, Flows, Parts
 from pipeline.runner import Flow, run
 from pipeline.state import Query, State
 from retrieval.config import QueryEncoder
@@ -50,25 +66,55 @@ class Lore:
     generator: Generator
     active: ActiveVersion
     stats: ServingStats
-    flows: Flows
-    sink: TraceSink
+    limiter: SqliteLimiter
+    served: Following  # the flows under the guard policy in force (lore/guard_follow.py)
+    observer: Observer
+    gateway: Gateway | None = None  # the model chain of LORE_PROVIDERS, when there is one
+    releases: ServedReleases | None = None  # the prompt and model versions serving
 
-    def ask(self, query: Query) -> tuple[State, Trace]:
-        return self._run(self.flows.ask, query)
+    @property
+    def flows(self) -> Flows:
+        """Rebuilt when an admin changes the guard policy, here or in another process."""
+        return self.served.current().flows
 
-    def search(self, query: Query) -> tuple[State, Trace]:
-        return self._run(self.flows.search, query)
+    @property
+    def guard(self) -> TextGuard:
+        """The input guard's checks, for POST /guard."""
+        return self.served.current().guard
 
-    def _run(self, flow: Flow, query: Query) -> tuple[State, Trace]:
+    def ask(self, query: Query, trace: Trace | None = None) -> tuple[State, Trace]:
+        """`trace`: one begun by the caller (a request id, a traceparent)."""
+        return self._run(self.flows.ask, query, trace)
+
+    def search(self, query: Query, trace: Trace | None = None) -> tuple[State, Trace]:
+        return self._run(self.flows.search, query, trace)
+
+    def _run(self, flow: Flow, query: Query, trace: Trace | None) -> tuple[State, Trace]:
+        trace = trace or Trace(flow.name)
         try:
-            return run(flow, State(query), sink=self.sink)
-        except VersionBroken as broken:  # this request fails; the next ones get the fallback
-            self.active.report_broken(broken.version, broken.reason)
+            state, _ = run(flow, State(query), trace)
+        except LoreError as error:
+            self.observer.failed(trace, error)
+            if isinstance(error, VersionBroken):  # this request fails; the next ones don't
+                self.active.report_broken(error.version, error.reason)
             raise
+        release, route = state.release, state.route
+        # Labels of the request's metrics (lore/metrics.py) beside the index version.
+        trace.attributes.update(
+            prompt_version=release.prompts.version if release else None,
+            model_version=release.models if release else None,
+            route=route.target if route else None, route_rule=route.rule if route else None)
+        self.observer.done(trace, state, release.prompts.system if release
+                           else self.generator.system_prompt)
+        return state, trace
 
     def close(self) -> None:
         self.store.close()
         self.stats.close()
+        self.limiter.close()
+        self.observer.close()
+        if self.gateway is not None:
+            self.gateway.close()
 
 
 def build(
@@ -77,21 +123,74 @@ def build(
     """`encoder` and `generator` let a caller share ones already loaded (tests, benchmarks)."""
     stay_offline()
     store, registry = open_store(settings), open_registry(settings)
-    encoder = encoder or load_query_embedder(settings)
-    generator = generator or ExtractiveAnswerer(
-        threshold=settings.answer.min_evidence,
-        tokenizer=get_tokenizer(settings.ingest.embedding_model))
+    # The guard, the answer cache and retrieval all embed the question: once is enough.
+    encoder = RecentEmbeddings(encoder or load_query_embedder(settings))
+    gateway = open_gateway(settings) if generator is None else None
+    router = router_for(settings.route, gateway, generator)
+    generator = generator or (gateway.generator if gateway is not None
+                              else ExtractiveAnswerer(threshold=0.0))
+    releases = releases_for(ensure_home(settings.home), gateway, generator,
+                            settings.serve.reload_seconds)
     active = ActiveVersion(registry, settings.serve.reload_seconds, warm=store.warm,
                            release=store.release)
     stats = ServingStats(ensure_home(settings.home) / "stats.sqlite")
+    limiter = SqliteLimiter(settings.home / "limits.sqlite", settings.limits)
+    guarding = guarding_for(settings.guard, encoder)
+    observer = open_observer(settings, guarding.text.pii)
+    caching = caching_for(settings, encoder, generator, observer)
     parts = Parts(
         limits=settings.request, active=active,
         retriever=HybridRetriever(store, encoder, settings.retrieval),
-        builder=ContextBuilder(store, generator.tokenizer.count, settings.context),
-        generator=generator, recorder=stats,
+        builder=ContextBuilder(store, generator.tokenizer, settings.context),
+        generator=generator, recorder=stats, limiter=limiter, cache=caching, guard=guarding,
+        # Whether to answer at all is the evidence step's call, for every generator: the
+        # extractive answers above (threshold 0) quote whatever it lets through.
+        evidence=Evidence(store, encoder.embed, settings.answer.min_evidence),
+        releases=releases, router=router,
     )
-    return Lore(settings, store, registry, encoder, generator, active, stats, flows(parts),
-                NullSink())
+    served = Following(PolicyStore(settings.home), settings.guard,
+                       settings.serve.reload_seconds, guarded(parts, encoder))
+    return Lore(settings, store, registry, encoder, generator, active, stats, limiter, served,
+                observer, gateway=gateway, releases=releases)
+
+
+def caching_for(settings: Settings, encoder: Embedder, generator: Generator,
+                observer: Observer) -> Caching | None:
+    """The answer cache's steps, scoped by the generator (its settings and system prompt);
+    a down-voted answer leaves it."""
+    c = settings.cache
+    if not c.cache_exact:
+        return None
+    embed = encoder.embed if c.cache_semantic else None
+    cache = AnswerCache(c.cache_max_entries, c.cache_ttl_seconds, c.cache_threshold,
+                        rule=c.cache_rule, embed=embed)
+    observer.downvoted.append(cache.forget)
+    providers = settings.gateway.providers
+    models = providers.read_text() if providers and providers.is_file() else ""
+    identity = json.dumps([type(generator).__name__, generator.system_prompt, models,
+                           settings.answer.model_dump(mode="json")], sort_keys=True)
+    generator_id = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    return Caching(CacheRead(cache, embed, generator_id), CacheWrite(cache, embed, generator_id))
+
+
+def open_observer(settings: Settings, pii: PiiScanner | None = None) -> Observer:
+    """`pii`: traces keep texts with personal data and secrets masked (LORE_PII_MASK_TRACES)."""
+    home, o = ensure_home(settings.home), settings.observe
+    observer = Observer(TraceStore(home / "traces.sqlite", o.trace_days, o.trace_max),
+                        FeedbackStore(home / "feedback.sqlite"),
+                        default_sinks() if o.tracing else [], enabled=o.tracing)
+    if pii is not None and settings.guard.pii_mask_traces:
+        observer.mask = lambda text: mask(text, pii.find(text))
+    return observer
+
+
+def open_gateway(settings: Settings) -> Gateway | None:
+    """The providers of LORE_PROVIDERS in a fallback chain ending in the extractive answerer;
+    None without that file (the extractive answerer alone answers)."""
+    if settings.gateway.providers is None:
+        return None
+    extractive = ExtractiveAnswerer(threshold=0.0)
+    return build_gateway(settings.gateway, extractive, settings.context.budget_tokens)
 
 
 def ensure_home(home: Path) -> Path:
@@ -119,7 +218,8 @@ def open_store(settings: Settings) -> IndexStore:
     if backend.qdrant_url:
         from index.qdrant_server import QdrantServerStore
 
-        return QdrantServerStore(qdrant_client(backend.qdrant_url, backend.qdrant_api_key))
+        return QdrantServerStore(qdrant_client(backend.qdrant_url, backend.qdrant_api_key),
+                                 layout=backend)
     from index.edge import EdgeStore
 
     return EdgeStore(ensure_home(settings.home) / "index")
@@ -138,6 +238,7 @@ def open_registry(settings: Settings) -> VersionRegistry:
 
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """sentence-transformers in fp32: the reference every other encoder is measured against."""
     from ingestion.embedder import SentenceTransformerEmbedder
 
     stay_offline()
@@ -151,14 +252,28 @@ def load_query_embedder(settings: Settings) -> Embedder:
     from ingestion.onnx_embedder import OnnxEmbedder
 
     r = settings.retrieval
-    cache = r.onnx_cache or ensure_home(settings.home) / "cache" / "onnx"
     try:
-        return OnnxEmbedder(settings.ingest.embedding_model, cache, threads=r.query_threads,
+        return OnnxEmbedder(settings.ingest.embedding_model, onnx_cache(settings),
+                            threads=r.query_threads,
                             batch_size=settings.ingest.embed_batch)
     except Exception as exc:  # a model torch cannot export still serves, only slower
         log.warning("cannot run %s on onnxruntime (%s); embedding questions with torch",
                     settings.ingest.embedding_model, exc)
         return load_embedder(settings)
+
+
+def load_ingest_embedder(settings: Settings) -> Embedder:
+    """What ingestion embeds chunks with (`ingest.ingest_encoder`), loaded only once a chunk
+    must be embedded: a run that carries or finds every chunk in the cache never loads it."""
+    from ingestion.encoders import ingest_embedder
+
+    stay_offline()
+    return ingest_embedder(settings.ingest, onnx_cache(settings))
+
+
+def onnx_cache(settings: Settings) -> Path:
+    """Where the ONNX export lives: one export serves the query and the ingest encoder."""
+    return settings.retrieval.onnx_cache or ensure_home(settings.home) / "cache" / "onnx"
 
 
 def ingestor(settings: Settings, embedder: Embedder) -> Ingestor:
@@ -169,5 +284,8 @@ def ingestor(settings: Settings, embedder: Embedder) -> Ingestor:
     from ingestion.trust import load_trust
 
     cache = EmbeddingCache(cache_path(ensure_home(settings.home)))
+    policy = PolicyStore(settings.home).effective(settings.guard)  # an admin may change it
+    scan = policy.guard_documents is not DocumentPolicy.OFF
     return Ingestor(settings.ingest, open_store(settings), open_registry(settings), embedder,
-                    cache, load_trust(settings.ingest.trust_file))
+                    cache, load_trust(settings.ingest.trust_file),
+                    guard=DocumentGuard() if scan else None)

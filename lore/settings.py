@@ -18,9 +18,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from answer.config import AnswerSettings
 from context.config import ContextSettings
 from evaluation.config import GateSettings
+from gateway.config import GatewaySettings
+from guard.config import GuardSettings
 from index.config import BackendSettings
 from ingestion.config import IngestSettings
-from pipeline.config import RequestSettings
+from pipeline.config import CacheSettings, LimitSettings, RequestSettings, RouteSettings
 from retrieval.config import RetrievalSettings
 
 ENV = SettingsConfigDict(env_prefix="LORE_", env_file=".env", extra="ignore")
@@ -33,6 +35,34 @@ class ServeSettings(BaseModel):
     admin_keys: list[str] = []
     # How often each process re-reads the registry to follow promotions made elsewhere.
     reload_seconds: float = 1.0
+    # The largest request body read: a question, 50 turns of history and filters fit.
+    max_body_bytes: int = 1 << 20
+
+
+class ReleaseSettings(BaseModel):
+    """Prompt and model versions (lore/releases.py)."""
+
+    model_config = {"frozen": True}
+
+    # Where `lore prompts promote` reads a new prompt version from; None: the shipped prompts/.
+    prompts_dir: Path | None = None
+    # Prompt and model versions kept besides the active one, the canary and the rollback
+    # target: a few kilobytes each, enough to look back over months of changes.
+    release_retention: int = Field(default=20, ge=1)
+
+
+class ObserveSettings(BaseModel):
+    model_config = {"frozen": True}
+
+    # Local traces: two weeks answer "what happened to my question on Monday"; the count
+    # bound keeps the file near a gigabyte at ~10 KB a trace.
+    trace_days: float = 14.0
+    trace_max: int = 100_000
+    # /metrics answers without a key (for a scraper on a private network); otherwise it needs
+    # an admin key, sent by the scraper as a bearer token.
+    metrics_public: bool = False
+    # Off: no trace is kept, counted or exported (timings_ms still comes from the spans).
+    tracing: bool = True
 
 
 class Settings(BaseSettings):
@@ -45,8 +75,15 @@ class Settings(BaseSettings):
     context: ContextSettings = Field(default_factory=ContextSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     request: RequestSettings = Field(default_factory=RequestSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+    guard: GuardSettings = Field(default_factory=GuardSettings)
     gate: GateSettings = Field(default_factory=GateSettings)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
+    observe: ObserveSettings = Field(default_factory=ObserveSettings)
+    route: RouteSettings = Field(default_factory=RouteSettings)
+    release: ReleaseSettings = Field(default_factory=ReleaseSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from index.base import VersionRegistry
+from lore.feedback import FeedbackStore
 from lore.stats import ServingStats
 
 
 def version_rows(
-    registry: VersionRegistry, stats: ServingStats | None = None
+    registry: VersionRegistry, stats: ServingStats | None = None,
+    feedback: FeedbackStore | None = None,
 ) -> list[dict[str, Any]]:
     active = registry.active()
     canary_id, percent = registry.canary() or (None, 0)
     served = stats.summary() if stats is not None else {}
+    rated = feedback.per_version() if feedback is not None else {}
     return [
         {
             "id": v.id,
@@ -27,6 +30,7 @@ def version_rows(
             "eval": v.eval,
             "error": v.error,
             "serving": served.get(v.id),
+            "feedback": rated.get(v.id),
             "canary_percent": percent if v.id == canary_id else None,
         }
         for v in registry.list()

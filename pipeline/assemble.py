@@ -12,7 +12,9 @@ from pipeline.state import State, need
 @dataclass(frozen=True)
 class Assemble:
     builder: ContextBuilder
-    system_prompt: str  # the generator's: its tokens come out of the budget
+    # The generator's: its tokens come out of the budget, unless the request's prompt
+    # version (`State.release`) brings its own.
+    system_prompt: str
     name = "assemble"
     always = False
 
@@ -20,7 +22,8 @@ class Assemble:
         q = state.query
         prompt = self.builder.build(
             state.version, q.question, need(state.retrieval, "retrieval"), q.history,
-            self.system_prompt, q.budget, steer=state.standalone,
+            state.release.prompts.system if state.release else self.system_prompt, q.budget,
+            steer=state.standalone,
         )
         ctx = prompt.context
         annotate(passages=len(ctx.passages), tokens=ctx.tokens, dropped=len(ctx.dropped))

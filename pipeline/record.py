@@ -10,7 +10,8 @@ from pipeline.state import State, need
 
 
 class Recorder(Protocol):
-    def record(self, version: str, abstained: bool, ms: float) -> None: ...
+    def record(self, version: str, abstained: bool, ms: float, tokens: int = 0,
+               cost: float = 0.0) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -22,5 +23,8 @@ class Record:
     def __call__(self, state: State) -> State:
         trace = tracing.current()
         ms = trace.elapsed_ms() if trace else 0.0
-        self.recorder.record(state.version, need(state.answer, "answer").abstained, ms)
+        usage = state.draft.usage if state.draft and state.cache is None else None
+        tokens = usage.input_tokens + usage.output_tokens if usage else 0
+        self.recorder.record(state.version, need(state.answer, "answer").abstained, ms, tokens,
+                             usage.cost if usage else 0.0)
         return state

@@ -48,6 +48,8 @@ class Retrieve:
 
     def __call__(self, state: State) -> State:
         q = state.query
-        found = self.retriever.search(state.version, state.standalone, q.filters, q.top_k)
+        vector = state.question_vector if state.standalone == q.question else None
+        found = self.retriever.search(state.version, state.standalone, q.filters, q.top_k,
+                                      vector)
         annotate(hits=len(found.hits), duplicates=len(found.duplicates))
         return replace(state, retrieval=found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.tracing import NullSink, Trace, TraceSink, tracing
+from core.tracing import Trace, tracing
 from pipeline.state import State
 
 
@@ -35,9 +35,9 @@ class Flow:
         return Flow(self.name, self.steps[: names.index(last) + 1])
 
 
-def run(flow: Flow, state: State, trace: Trace | None = None,
-        sink: TraceSink | None = None) -> tuple[State, Trace]:
-    """The state after every step of `flow`, and the trace of the run."""
+def run(flow: Flow, state: State, trace: Trace | None = None) -> tuple[State, Trace]:
+    """The state after every step of `flow`, and the trace of the run (the caller keeps or
+    exports it: lore/observe.py)."""
     trace = trace or Trace(flow.name)
     with tracing(trace), trace.span(flow.name):
         for step in flow.steps:
@@ -45,5 +45,4 @@ def run(flow: Flow, state: State, trace: Trace | None = None,
                 continue
             with trace.span(step.name):
                 state = step(state)
-    (sink or NullSink()).export(trace)
     return state, trace

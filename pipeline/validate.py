@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.errors import BadInput
+from core.text import visible
 from pipeline.config import RequestSettings
 from pipeline.state import State
 
@@ -18,8 +19,9 @@ class Validate:
     def __call__(self, state: State) -> State:
         q = state.query
         question = q.question.strip()
-        if not question:
-            raise BadInput("the question is empty: send at least one word")
+        if not visible(question).strip():
+            raise BadInput("the question is empty: send at least one word (control and "
+                           "zero-width characters do not count)")
         limit = self.limits.max_question_chars
         if len(question) > limit:
             raise BadInput(f"the question has {len(question)} characters; the limit is "

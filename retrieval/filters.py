@@ -19,7 +19,33 @@ from core.models import Filters, Hit
 # A glob keeps only part of what the engine returns; fetching 4x the candidates leaves
 # enough matches for fusion unless the glob selects under a quarter of the collection.
 GLOB_OVERSAMPLE = 4
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# Bounds on what a filter may ask, so no request can cost seconds: a glob's matching time grows
+# with its length times its wildcards (a 1 MB glob of 500k '*' took 7.7 s of CPU); a real path
+# pattern has a handful of wildcards and fits a line. Tags and prefixes: far above real use.
+MAX_GLOB_CHARS = 256
+MAX_WILDCARDS = 8
+MAX_PREFIX_CHARS = 512
+MAX_TAGS = 32
+MAX_TAG_CHARS = 128
+# A glob with at most MAX_WILDCARDS of '*', '?' or '[': the schema pattern of source_glob.
+GLOB_PATTERN = rf"^[^*?\[]*(?:[*?\[][^*?\[]*){{0,{MAX_WILDCARDS}}}$"
+
+
+def _iso_date(sep: str) -> str:
+    """A calendar date, extended (2024-05-31) or basic (20240531): month lengths and leap
+    days spelled out, so that every string the pattern admits is a date (a schema-valid
+    filter is never refused)."""
+    md = (rf"((0[13578]|1[02]){sep}(0[1-9]|[12][0-9]|3[01])|(0[469]|11){sep}(0[1-9]|[12][0-9]|30)"
+          rf"|02{sep}(0[1-9]|1[0-9]|2[0-8]))")
+    leap = (rf"([0-9][0-9](0[48]|[2468][048]|[13579][26])|([2468][048]|[13579][26])00)"
+            rf"{sep}02{sep}29")
+    return rf"([1-9][0-9]{{3}}{sep}{md}|{leap})"
+
+
+_ISO_TIME = (r"([T ]([01][0-9]|2[0-3])(:[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?)?"
+             r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?")
+# The schema pattern of a modified_after string: an ISO 8601 date or date-time, or blank.
+DATE_PATTERN = rf"^\s*(({_iso_date('-')}|{_iso_date('')}){_ISO_TIME})?\s*$"
 
 
 def parse_filters(
@@ -38,13 +64,13 @@ def parse_filters(
 
 
 def parse_time(value: str | float | None) -> float | None:
-    """Epoch seconds from an epoch number or an ISO 8601 date/datetime (naive means UTC)."""
+    """Epoch seconds from a number of epoch seconds, or from a string that is an ISO 8601
+    date/datetime (naive means UTC): a string is never read as a number, so "20240101" is
+    1 January 2024, not 1970."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise BadInput("modified_after must be a date like 2024-05-31 or epoch seconds, not a bool")
-    if isinstance(value, str) and _NUMBER.match(value.strip()):
-        value = float(value)
     if isinstance(value, int | float):
         if not math.isfinite(value) or value < 0:
             raise BadInput(f"modified_after must be epoch seconds >= 0, got {value}")
@@ -77,10 +103,16 @@ def candidate_limit(limit: int, filters: Filters | None) -> int:
 
 
 def _glob(value: str | None) -> str | None:
-    return _relative("source_glob", value, "'docs/*.md'")
+    glob = _relative("source_glob", value, "'docs/*.md'")
+    if glob is not None and (len(glob) > MAX_GLOB_CHARS or not re.match(GLOB_PATTERN, glob)):
+        raise BadInput(f"source_glob may have at most {MAX_GLOB_CHARS} characters and "
+                       f"{MAX_WILDCARDS} wildcards ('*', '?', '['): simplify it")
+    return glob
 
 
 def _prefix(value: str | None) -> str | None:
+    if value is not None and len(value) > MAX_PREFIX_CHARS:
+        raise BadInput(f"path_prefix may have at most {MAX_PREFIX_CHARS} characters")
     prefix = _relative("path_prefix", value, "'docs/'")
     if prefix is not None and ".." in prefix.split("/"):
         raise BadInput(
@@ -107,4 +139,6 @@ def _tags(value: Sequence[str] | str | None) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else list(value)
     if not all(isinstance(t, str) for t in items):
         raise BadInput(f"tags must be strings, got {items!r}")
+    if len(items) > MAX_TAGS or any(len(t) > MAX_TAG_CHARS for t in items):
+        raise BadInput(f"at most {MAX_TAGS} tags of at most {MAX_TAG_CHARS} characters each")
     return tuple(dict.fromkeys(t.strip() for t in items if t.strip()))

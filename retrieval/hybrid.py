@@ -43,13 +43,17 @@ class HybridRetriever:
 
     def search(
         self, version: str, query: str, filters: Filters | None = None, top_k: int | None = None,
+        vector: np.ndarray | None = None,
     ) -> RetrievalResult:
-        """`query` is standalone (a follow-up already rewritten) and not blank."""
+        """`query` is standalone (a follow-up already rewritten) and not blank; `vector`: its
+        embedding, when the caller has it already."""
         k = self.settings.top_k if top_k is None else top_k
         # One after the other: BM25 in a worker thread beside the encoder saved nothing on 2
         # busy cores and cost 5 ms p50 in GIL hand-offs (docs/benchmarks.md, "Query latency").
-        with span("embed"):
-            vector = self.embedder.embed([query])[0]
+        with span("embed") as s:
+            s.set(reused=vector is not None)
+            if vector is None:
+                vector = self.embedder.embed([query])[0]
         with span("dense") as s:
             dense = self._dense(version, vector, filters)
             s.set(hits=len(dense))

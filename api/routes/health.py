@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -21,7 +22,10 @@ def healthz() -> dict[str, str]:
 def readyz(lore: LoreDep) -> JSONResponse:
     version = lore.active.peek()
     degraded = lore.active.degraded
-    broken = {"degraded": asdict(degraded)} if degraded else {}
+    broken: dict[str, Any] = {"degraded": asdict(degraded)} if degraded else {}
+    # The model chain's breakers: informative only, the extractive answerer still answers.
+    if lore.gateway is not None:
+        broken["providers"] = lore.gateway.status()
     if version is None:
         detail = lore.active.not_ready_reason()
         return JSONResponse({"status": "not ready", "detail": detail, **broken}, 503)

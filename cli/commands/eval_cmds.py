@@ -17,10 +17,9 @@ from core.errors import NotReady
 from evaluation import cache, report
 from evaluation.dataset import EvalItem, load_eval_set
 from evaluation.runner import METRICS, Bench, EvalRun, run_eval
-from index.versions import VersionRecord
 from lore import promotion
+from lore.admin import Admin, Outcome
 from lore.compose import build
-from lore.settings import Settings
 
 console = Console()
 
@@ -115,17 +114,18 @@ def print_summary(run: EvalRun, base: dict[str, Any] | None) -> None:
 
 
 def promote_with_report(
-    settings: Settings, version: str, force: bool, canary: int | None = None
-) -> VersionRecord:
+    admin: Admin, version: str, force: bool, canary: int | None, key: str | None
+) -> Outcome:
     """`lore promote`: the promotion path, with the gate's table when it ran."""
     with ingest_progress(console) as progress:
-        record, decision = promotion.promote(settings, version, force, canary, progress)
-    result = decision.result
-    if result is not None and result.baseline_metrics is not None:
-        _print_gate(result.candidate_metrics, result.baseline_metrics, result.baseline or "",
-                    version, settings.gate.eval_max_drop)
-    console.print(decision.message, markup=False, style="dim" if result is None else None)
-    return record
+        outcome, message = admin.promote(version, admin.principal(key), force, canary, progress)
+    gate = (admin.registry.get(version).eval or {}).get("gate")
+    gate = gate if admin.settings.gate.eval_set is not None else None  # none ran: gate off
+    if gate and gate.get("baseline_metrics") is not None:
+        _print_gate(gate["candidate_metrics"], gate["baseline_metrics"], gate["baseline"],
+                    version, admin.settings.gate.eval_max_drop)
+    console.print(message, markup=False, style=None if gate else "dim")
+    return outcome
 
 
 def _print_gate(new: dict, old: dict, baseline: str, version: str, limits: dict) -> None:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.commands.common import HomeOpt, settings_for
+from cli.commands.common import HomeOpt, KeyOpt, admin_for, settings_for
 from cli.commands.progress import ingest_progress
 from core.errors import Conflict, NotFound
 from lore.compose import open_registry, open_store
@@ -65,11 +65,11 @@ def _ingest_once(settings: Settings, job: Job, store: IndexStore,
     from ingestion.runner import run_job
     from ingestion.runs import Outcome
     from ingestion.summary import summary_lines
-    from lore.compose import load_embedder
+    from lore.compose import load_ingest_embedder
     from lore.promotion import unattended
 
     with ingest_progress(console) as progress:
-        record = run_job(job, store, registry, lambda: load_embedder(settings),
+        record = run_job(job, store, registry, lambda: load_ingest_embedder(settings),
                          unattended(settings), progress)
     typer.echo("\n".join(summary_lines(record, job.promote)))
     if job.promote and record.outcome is Outcome.BUILT and not record.promoted:
@@ -83,13 +83,13 @@ def _ingest_on_schedule(settings: Settings, job: Job, store: IndexStore,
     from ingestion.runner import run_job
     from ingestion.schedule import scheduled
     from ingestion.summary import summary_lines
-    from lore.compose import load_embedder
+    from lore.compose import load_ingest_embedder
     from lore.promotion import unattended
 
     def next_run() -> str:
         return f"next run {next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}"
 
-    embedder = load_embedder(settings)  # loaded once, shared by every run
+    embedder = load_ingest_embedder(settings)  # loaded at the first run that embeds, then kept
     promote = unattended(settings)
     typer.echo(f"ingesting {job.root} on a schedule, Ctrl-C stops; runs are recorded under "
                f"{job.home / 'runs'}; {next_run()}")
@@ -109,26 +109,30 @@ def versions(
     """List index versions with their gate verdict and serving statistics."""
     from evaluation.gate import label as gate_label
     from ingestion.cleanup import reap
+    from lore.feedback import FeedbackStore
     from lore.stats import ServingStats
 
     settings = settings_for(home)
     registry = open_registry(settings)  # first: an unusable home is a one-line error
     reap(open_store(settings), registry)  # builds whose builder died show as failed
     stats = ServingStats(settings.home / "stats.sqlite")
-    rows = version_rows(registry, stats)
+    feedback = FeedbackStore(settings.home / "feedback.sqlite")
+    rows = version_rows(registry, stats, feedback)
     stats.close()
+    feedback.close()
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table("id", "status", "docs", "chunks", "created (UTC)", "gate", "asks", "abstain",
-                  "p50 ms")
+                  "p50 ms", "up/down")
     for r in rows:
-        served = r["serving"] or {}
+        served, rated = r["serving"] or {}, r["feedback"]
         table.add_row(
             r["id"], _status(r), str(r["documents"]), str(r["chunks"]),
             r["created_at"][:16].replace("T", " "), gate_label(r["eval"]),
             str(served.get("requests", "")), _pct(served.get("abstention_rate")),
             str(served.get("p50_ms", "")),
+            f"{rated['up']}/{rated['down']}" if rated else "",
         )
     console.print(table)
 
@@ -153,24 +157,41 @@ def promote(
         int | None,
         typer.Option("--canary", help="Send this percent of /ask traffic to VERSION first"),
     ] = None,
+    key: KeyOpt = None,
 ) -> None:
     """Make VERSION the active one; with LORE_EVAL_SET set, only if it does not regress.
 
     With --canary N it serves N% of /ask traffic (sticky per conversation or API key) until
     `lore promote VERSION` finishes the rollout or `lore rollback` ends it."""
     from cli.commands.eval_cmds import promote_with_report
+    from lore.approvals import Approval
 
-    record = promote_with_report(settings_for(home), version, force, canary)
-    if canary is None:
+    record = promote_with_report(admin_for(settings_for(home)), version, force, canary, key)
+    if isinstance(record, Approval):
+        console.print(f"not promoted yet: approval {record.id} waits for a second admin")
+    elif canary is None:
         console.print(f"{record.id} is now active")
     else:
         console.print(f"{record.id} serves {canary}% of /ask traffic as a canary")
 
 
-def rollback(home: HomeOpt = None) -> None:
-    """Return to the previously active version."""
-    record = open_registry(settings_for(home)).rollback()
-    console.print(f"rolled back: {record.id} serves all traffic")
+def rollback(
+    home: HomeOpt = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="A formerly active version; more than one step back needs a second "
+        "admin")] = None,
+    key: KeyOpt = None,
+) -> None:
+    """Return to the previously active version (or to an earlier one, with --to)."""
+    from lore.approvals import Approval
+
+    admin = admin_for(settings_for(home))
+    record = admin.rollback(admin.principal(key), to)
+    if isinstance(record, Approval):
+        console.print(f"not rolled back yet: approval {record.id} waits for a second admin "
+                      f"({record.reason})")
+    else:
+        console.print(f"rolled back: {record.id} serves all traffic")
 
 
 def register(app: typer.Typer) -> None:

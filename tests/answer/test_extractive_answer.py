@@ -91,7 +91,7 @@ def test_threshold_decides_abstention(context: Context) -> None:
 
 
 def test_same_passage_cited_twice_reuses_its_number(context: Context) -> None:
-    answer = answer_of(ExtractiveAnswerer(),
+    answer = answer_of(ExtractiveAnswerer(max_sentences=2),
         "How many unused leave days can be carried over, and how far in advance must leave "
         "requests be submitted in Workday?", context,
     )
@@ -106,7 +106,7 @@ def test_same_passage_cited_twice_reuses_its_number(context: Context) -> None:
 
 
 def test_citations_numbered_in_order_of_first_use(context: Context) -> None:
-    answer = answer_of(ExtractiveAnswerer(),
+    answer = answer_of(ExtractiveAnswerer(max_sentences=2),
         "Within how many days must expense receipts be uploaded, and how many days in advance "
         "must leave requests be submitted?", context,
     )
@@ -202,3 +202,29 @@ def test_sentence_elsewhere_matching_only_the_leads_terms_is_not_support(
     assert answer_of(ExtractiveAnswerer(), question, elsewhere).text == f"{lead} [1]"
     same_document = make_context(("a.md", f"{lead} {echo}"), other)
     assert answer_of(ExtractiveAnswerer(), question, same_document).text == f"{lead} [1] {echo} [1]"
+
+
+def test_a_quote_from_a_definition_leads_with_its_signature(make_context) -> None:
+    """An API reference section (ingestion/html_parser.py): the answer names the API."""
+    from core.models import Passage
+
+    text = ("shutil.copytree(src, dst, symlinks=False)\n"
+            "Recursively copy an entire directory tree rooted at src to a directory named dst "
+            "and return the destination directory.")
+    p = Passage("shutil.html", "shutil", ("shutil", "shutil.copytree"), None, ("c#0",), text,
+                1.0, 30, 0, (0,))
+    ctx = Context((p,), 30, Budget(1024, 0, 0, 0, 0))
+    answer = answer_of(ExtractiveAnswerer(), "How do I copy a whole directory tree?", ctx)
+    assert answer.text.startswith("shutil.copytree(src, dst, symlinks=False) [1]")
+    assert "Recursively copy an entire directory tree" in answer.text
+    assert verify(answer) == []
+
+
+def test_a_quoted_sentence_brings_the_one_that_finishes_it(make_context) -> None:
+    ctx = make_context(("runbook.md",
+        "When the dashboard shows every robot offline, restart the scheduler. "
+        "Run sudo systemctl restart atlas-fleetd on the fleet host. "
+        "Lunch is served in the canteen at noon every day."))
+    answer = answer_of(ExtractiveAnswerer(), "What do I do when every robot shows offline?", ctx)
+    assert "restart the scheduler" in answer.text and "systemctl restart" in answer.text
+    assert "Lunch" not in answer.text

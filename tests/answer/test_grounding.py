@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from answer.base import Draft
-from answer.grounding import NOT_FOUND, claims, ground, supported
+from answer.grounding import NOT_FOUND, UNSUPPORTED, claims, ground, supported
 from core.models import Context
 from tests.answer.conftest import EXPENSES, LEAVE_CHUNKS
 
@@ -59,3 +59,24 @@ def test_claims_are_split_at_marker_runs() -> None:
 def test_an_abstaining_draft_stays_an_abstention(context: Context) -> None:
     answer = ground(Draft("Anything [1]", abstained=True, evidence=0.12), context)
     assert answer.abstained and answer.evidence == 0.12 and answer.citations == ()
+
+
+def test_a_paraphrase_with_a_changed_figure_name_or_negation_is_dropped() -> None:
+    """Each twist keeps most of the passage's words: the share of terms alone would pass it."""
+    from tests.answer.conftest import passage
+
+    text = ("Access to production systems requires a FIDO2 hardware key (YubiKey 5); SMS codes "
+            "are not accepted as a second factor. Lost laptops must be reported within 1 hour.")
+    p = passage("security.md", "Security", ("s#0",), text, 1.0)
+    assert supported("Production access needs a FIDO2 hardware key such as a YubiKey 5.", p)
+    assert supported("SMS codes are not accepted as a second factor.", p)
+    assert not supported("Lost laptops must be reported within 4 hours.", p)  # figure
+    assert not supported("Lost laptops must be reported within one hour to Okta.", p)  # name
+    assert not supported("SMS codes are accepted as a second factor.", p)  # negation dropped
+    assert not supported("Production systems never require a FIDO2 hardware key.", p)  # added
+
+
+def test_a_draft_with_no_supported_sentence_abstains_saying_why(context: Context) -> None:
+    answer = ground(Draft("Employees get a company car after one year. [1]", False), context)
+    assert answer.abstained and answer.citations == ()
+    assert answer.reason == UNSUPPORTED

@@ -13,6 +13,7 @@ from lore.compose import open_registry
 from lore.settings import Settings
 
 ASK = {"question": "How many leave days?"}
+FRESH = {"Cache-Control": "no-cache"}  # the damaged index is read, not the cached answer
 
 
 def corpus(root: Path, fact: str) -> Path:
@@ -60,7 +61,7 @@ def test_damaged_while_serving_fails_one_request_then_falls_back(tmp_path, inges
     with TestClient(create_app(settings, lore_for(settings))) as c:
         assert c.post("/ask", json=ASK).json()["version"] == "v2"
         scramble(settings.home, "v2", "page_*.dat")
-        first = c.post("/ask", json=ASK)
+        first = c.post("/ask", json=ASK, headers=FRESH)
         assert first.status_code == 503, first.text
         assert first.json()["error"] == "VersionBroken" and "v2" in first.json()["detail"]
         after = [c.post("/ask", json=ASK) for _ in range(3)]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from context.render import render_passages
+from context.render import above_of, render_passage, render_passages
 from core.models import Passage
+from core.tokenizer import reader_tokenizer
 
 QUESTION = "How many PTO days do new employees get, and how much parental leave is there?"
 BREAKDOWN = {"dense_rank", "dense_score", "bm25_rank", "bm25_score", "fused", "trust",
@@ -28,12 +29,18 @@ def _search(client, **body) -> dict:
 
 
 @pytest.mark.parametrize("budget", [256, 300, 400, 600, 1024, 4096])
-def test_context_tokens_are_the_exact_count_within_budget(client, tokenizer, budget: int) -> None:
+def test_context_tokens_are_the_exact_count_within_budget(client, budget: int) -> None:
+    """Counted in the reader's tokens (the extractive default's BPE), which the report names."""
+    tokenizer = reader_tokenizer()
     ctx = _search(client, budget_tokens=budget)["context"]
+    assert ctx["tokenizer"] == tokenizer.name == "tiktoken:cl100k_base"
     assert ctx["budget"]["total"] == budget
     assert 0 < ctx["tokens"] <= ctx["budget"]["context"]
-    assert ctx["tokens"] == tokenizer.count(render_passages(_passages(ctx)))
-    assert ctx["tokens"] == sum(p["tokens"] for p in ctx["passages"])
+    passages = _passages(ctx)
+    assert ctx["tokens"] == tokenizer.count(render_passages(passages))
+    for i, p in enumerate(passages):  # each passage as rendered in its place
+        above = above_of(passages[i - 1] if i else None, p.source)
+        assert p.tokens == tokenizer.count(render_passage(p, above))
     parts = ("system", "history", "question", "reserve")
     assert ctx["budget"]["context"] == budget - sum(ctx["budget"][k] for k in parts)
 

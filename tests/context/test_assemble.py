@@ -11,7 +11,7 @@ from context.passages import GAP
 from context.render import render_passages, render_text
 from core.models import Budget, Chunk, Context, Dropped, DropReason, ScoredChunk
 from core.text import sentence_ends
-from core.tokenizer import Tokenizer
+from core.tokenizer import Tokenizer, reader_tokenizer
 from index.bm25 import Analyzer, tokenize
 from retrieval.dedupe import Duplicate
 
@@ -33,9 +33,13 @@ def placed(ctx: Context) -> list[str]:
     return [cid for p in ctx.passages for cid in p.chunk_ids]
 
 
+@pytest.mark.parametrize("reader", ["wordpiece", "bpe"])
 def test_random_budgets_are_respected_exactly(
-    chunks: dict[str, Chunk], neighbours: Fetch, tokenizer: Tokenizer
+    chunks: dict[str, Chunk], neighbours: Fetch, tokenizer: Tokenizer, reader: str
 ) -> None:
+    """In the embedding model's word pieces, whose counts add up across whitespace, and in the
+    default reader's BPE (cl100k), whose counts do not."""
+    tokenizer = tokenizer if reader == "wordpiece" else reader_tokenizer()
     rng = random.Random(20240531)
     ids = sorted(chunks)
     for _ in range(300):
@@ -146,11 +150,11 @@ def test_dropped_report(chunks: dict[str, Chunk], scored: Scored, tokenizer: Tok
     assert ctx.dropped == (
         turn,
         Dropped(copy.chunk.id, copy.chunk.source, DropReason.DUPLICATE,
-                copy.chunk.tokens, 0.8),
+                tokenizer.count(copy.chunk.text), 0.8),
         Dropped("hr/leave.md#0", "hr/leave.md", DropReason.BELOW_THRESHOLD,
-                chunks["hr/leave.md#0"].tokens, 0.1),
+                tokenizer.count(chunks["hr/leave.md#0"].text), 0.1),
         Dropped("ops/deploy.md#1", "ops/deploy.md", DropReason.BUDGET,
-                chunks["ops/deploy.md#1"].tokens, 0.6),
+                tokenizer.count(chunks["ops/deploy.md#1"].text), 0.6),
     )
 
 
@@ -187,3 +191,21 @@ def test_hit_repeating_the_packed_lines_is_left_out_as_a_duplicate(
     ctx = assemble(hits, budget(1000), tokenizer.count, order=SCORE)
     assert placed(ctx) == [best.id, fresh.id]
     assert reasons(ctx) == {echo.id: DropReason.DUPLICATE}
+
+
+def test_a_count_whose_parts_undercount_the_whole_still_fits(
+    chunks: dict[str, Chunk], neighbours: Fetch
+) -> None:
+    """A count that grows faster than its parts' sum (unlike any real tokenizer, but the worst
+    case of one whose parts do not add up): the assembler packs again into less room until
+    the rendered passages fit."""
+
+    def count(text: str) -> int:
+        words = len(text.split())
+        return words + words * words // 200
+
+    hits = [ScoredChunk(c, 1.0 - i / 20) for i, c in enumerate(chunks.values())]
+    for limit in (60, 150, 300):
+        for order in PackingOrder:
+            ctx = assemble(hits, budget(limit), count, neighbours=neighbours, order=order)
+            assert ctx.passages and ctx.tokens == count(render_passages(ctx.passages)) <= limit

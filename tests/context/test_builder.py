@@ -75,7 +75,7 @@ def test_context_from_the_store(setup: tuple, tokenizer: Tokenizer) -> None:
     question = "How do I roll back a bad deploy during an incident?"
     history = (Turn("user", "Who is on call this week? " * 30), Turn("assistant", "Dana is."))
     result = retriever.search("v1", question)
-    builder = ContextBuilder(store, tokenizer.count, settings)
+    builder = ContextBuilder(store, tokenizer, settings)
     prompt = builder.build("v1", question, result, history, system="Answer from the passages.")
     ctx = prompt.context
 
@@ -97,7 +97,7 @@ def test_merged_passages_do_not_repeat_the_overlap(setup: tuple, tokenizer: Toke
     store, retriever, settings, chunks = setup
     assert any(c.overlap for c in chunks)
     result = retriever.search("v1", "How do I roll back a bad deploy during an incident?")
-    ctx = ContextBuilder(store, tokenizer.count, settings).build("v1", "q", result).context
+    ctx = ContextBuilder(store, tokenizer, settings).build("v1", "q", result).context
     merged = [p for p in ctx.passages if len(p.chunk_ids) > 1]
     assert merged
     for p in merged:
@@ -109,7 +109,7 @@ def test_duplicates_are_reported(setup: tuple, tokenizer: Tokenizer) -> None:
     store, retriever, settings, _ = setup
     result: RetrievalResult = retriever.search("v1", "How many days of paid leave do I get?")
     assert result.hits[0].chunk.source == "hr/leave.md"
-    ctx = ContextBuilder(store, tokenizer.count, settings).build("v1", "q", result).context
+    ctx = ContextBuilder(store, tokenizer, settings).build("v1", "q", result).context
     dupes = [d for d in ctx.dropped if d.reason is DropReason.DUPLICATE]
     assert [d.source for d in dupes] == ["hr/leave-copy.md"]
     assert dupes[0].tokens > 0
@@ -118,8 +118,8 @@ def test_duplicates_are_reported(setup: tuple, tokenizer: Tokenizer) -> None:
 
 def test_the_packing_setting_reaches_the_builder(setup: tuple, tokenizer: Tokenizer) -> None:
     store, _, settings, _ = setup
-    assert ContextBuilder(store, tokenizer.count, settings).order is PackingOrder.COVERAGE
+    assert ContextBuilder(store, tokenizer, settings).order is PackingOrder.COVERAGE
     whole = settings.model_copy(update={"packing": PackingOrder.SCORE})
-    assert ContextBuilder(store, tokenizer.count, whole).order is PackingOrder.SCORE
-    assert ContextBuilder(store, tokenizer.count, whole, order=PackingOrder.DENSITY).order is (
+    assert ContextBuilder(store, tokenizer, whole).order is PackingOrder.SCORE
+    assert ContextBuilder(store, tokenizer, whole, order=PackingOrder.DENSITY).order is (
         PackingOrder.DENSITY)

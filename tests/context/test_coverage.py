@@ -120,3 +120,23 @@ def test_reach_stops_where_neighbours_can_no_longer_weigh(scored: Scored) -> Non
         r = reach(h)
         assert (r == 0 and weight(h.score, 0) < MIN_WEIGHT) or weight(h.score, r) >= MIN_WEIGHT
         assert weight(h.score, r + 1) < MIN_WEIGHT
+
+
+def test_a_definition_packed_at_all_brings_its_signature_line(
+    make_chunk: Callable[..., Chunk], tokenizer: Tokenizer
+) -> None:
+    """An API reference section (ingestion/html_parser.py): the sentence the question matches
+    comes with the signature that names the API, which shares none of its words."""
+    crumbs = ("shutil — High-level file operations", "shutil.copytree")
+    text = ("shutil.copytree(src, dst, symlinks=False, ignore=None)\n"
+            "Recursively copy an entire directory tree rooted at src to a directory named dst. "
+            "Permissions and times of directories are copied with copystat(). "
+            "If exception(s) occur, an Error is raised with a list of reasons.")
+    chunk = make_chunk("shutil.html", 0, text, breadcrumbs=crumbs)
+    question = "how do I copy a whole directory tree"
+    for limit in (80, 200):
+        passages, _ = pack_coverage([ScoredChunk(chunk, 1.0)], question, limit, tokenizer.count)
+        packed = render_passages(passages)
+        assert "Recursively copy an entire directory tree" in packed
+        assert packed.count("shutil.copytree(src, dst, symlinks=False, ignore=None)") == 1
+        assert sum(p.tokens for p in passages) == tokenizer.count(packed) <= limit

@@ -17,6 +17,7 @@ from evaluation.dataset import EvalItem, load_eval_set
 from lore import compose, promotion
 from lore.compose import Lore
 from lore.settings import Settings
+from tests.conftest import copy_home
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "data" / "corpus"
@@ -46,7 +47,7 @@ def gate_template(sample_index, embedder, tmp_path_factory) -> Path:
     """v1 active with its full-set eval cached; v2 = rebuild, v3 = without REMOVED."""
     sample_settings, report = sample_index
     home = tmp_path_factory.mktemp("gate") / "home"
-    shutil.copytree(sample_settings.home, home)
+    copy_home(sample_settings.home, home)
     settings = Settings.of(home=home, trust_file=TRUST)
     degraded = home.parent / "corpus-degraded"
     shutil.copytree(CORPUS, degraded)

@@ -171,3 +171,22 @@ def test_cli_promote_refuses_then_forces(gate_home: Path, tmp_path: Path):
     listed = runner.invoke(app, ["versions", "--json", "--home", str(gate_home)], env=env)
     rows = {r["id"]: r for r in json.loads(listed.output)}
     assert rows["v3"]["active"] and rows["v3"]["eval"]["gate"]["forced"]
+
+
+def test_with_admin_keys_forcing_past_the_gate_needs_a_second_admin(
+    gate_home: Path, make_lore: MakeLore, tmp_path: Path
+):
+    lore = make_lore(gate_home, eval_set=_subset(tmp_path, "hr-", "na-dental"),
+                     admin_keys=["a1", "a2"])
+    with TestClient(create_app(lore.settings, lore)) as client:
+        filed = client.post("/versions/v3/promote", params={"force": "true"},
+                            headers={"X-API-Key": "a1"})
+        assert filed.status_code == 202, filed.text
+        request = filed.json()
+        assert request["action"] == "force_promote" and "hit@5" in request["reason"]
+        assert lore.registry.active().id == "v1"  # type: ignore[union-attr]
+        approved = client.post(f"/approvals/{request['id']}/approve",
+                               headers={"X-API-Key": "a2"})
+        assert approved.json()["status"] == "approved", approved.text
+        assert lore.registry.active().id == "v3"  # type: ignore[union-attr]
+        assert lore.registry.get("v3").eval["gate"]["forced"]  # type: ignore[index]

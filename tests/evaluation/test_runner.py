@@ -1,9 +1,11 @@
 """The eval runner: per-item scoring, aggregation, and a real run over the sample set.
 
-Measured on data/eval.jsonl at the default budget (1024): hit@1 0.769, hit@5 1.000, MRR 0.839,
-nDCG@10 0.878, context recall 1.000, answer F1 0.486, ROUGE-L 0.425, citation precision 1.000,
-abstention rate 0.375, false abstention 0.231, correct abstention 1.000. The bounds below sit
-a margin under those, so they catch a real regression and not a tie-break flip.
+Measured on data/eval.jsonl at the default budget (1024 reader tokens, cl100k; the evidence
+step deciding abstention): hit@1 0.769, hit@5 1.000, MRR 0.839, nDCG@10 0.878, context recall
+0.981, answer F1 0.451, ROUGE-L 0.360, citation precision 1.000, abstention rate 0.375, false
+abstention 0.231, correct abstention 1.000 (before: recall 1.000, F1 0.486, ROUGE-L 0.425 with
+word-piece budgets and the lexical threshold). The bounds below sit a margin under those, so
+they catch a real regression and not a tie-break flip.
 """
 
 from __future__ import annotations

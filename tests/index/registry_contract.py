@@ -124,3 +124,46 @@ class RegistryContract:
         with pytest.raises(BadInput):
             registry.retain(-1)
         assert registry.begin("minilm", "fp1").id == "v8"  # ids are never reused
+
+    def test_rollback_to_a_version_further_back(self, registry: VersionRegistry) -> None:
+        v1, v2, v3 = built(registry), built(registry), built(registry)
+        for v in (v1, v2, v3):
+            registry.promote(v)
+        assert (registry.steps_back(v2), registry.steps_back(v1), registry.steps_back(v3)) == (
+            1, 2, 0)
+        assert registry.rollback_to(v1).id == v1
+        assert status(registry) == {v1: VersionStatus.ACTIVE, v2: VersionStatus.RETIRED,
+                                    v3: VersionStatus.RETIRED}
+        with pytest.raises(Conflict):  # v2 and v3 served after v1: no longer in the history
+            registry.rollback()
+        with pytest.raises(Conflict, match="never active"):
+            registry.rollback_to(v3)
+
+    def test_delete_only_what_serves_nothing(self, registry: VersionRegistry) -> None:
+        v1, v2 = built(registry), built(registry)
+        registry.promote(v1)
+        building = registry.begin("minilm", "fp1").id
+        for serving in (v1, building):
+            with pytest.raises(Conflict):
+                registry.delete(serving)
+        registry.promote(v2)
+        assert registry.delete(v1).id == v1
+        assert [r.id for r in registry.list()] == [v2, building]
+        with pytest.raises(Conflict):
+            registry.rollback()  # the deleted version left the history too
+
+    def test_a_broken_serving_version_hands_over_to_the_previous(
+        self, registry: VersionRegistry
+    ) -> None:
+        v1, v2, v3 = built(registry), built(registry), built(registry)
+        registry.promote(v1)
+        registry.promote(v2)
+        registry.start_canary(v3, 10)
+        registry.fail_serving(v3, "bad pages")
+        assert registry.canary() is None and registry.get(v3).status is VersionStatus.FAILED
+        stamp = registry.stamp()
+        registry.fail_serving(v2, "bad pages")
+        assert registry.active().id == v1  # type: ignore[union-attr]
+        assert registry.get(v2).error == "bad pages" and registry.stamp() != stamp
+        registry.fail_serving(v2, "again")  # a second report changes nothing
+        assert registry.get(v2).error == "bad pages"

@@ -235,3 +235,39 @@ def test_parsing_works_with_network_disabled():
                              "Eindhoven office moves to Strijp-S on 2 September 2024",
                              "Information Security Policy", "Fleet Manager On-Call Runbook"]
     assert out["spacy_loaded"] == 1  # unstructured's NLP heuristics really ran
+
+
+SPHINX_PAGE = """<!DOCTYPE html><html><head><title>shutil</title></head><body>
+<div class="related" role="navigation"><h3>Navigation</h3><ul><li>index</li></ul></div>
+<div class="body" role="main"><section>
+<h1>shutil — High-level file operations<a class="headerlink" href="#x">¶</a></h1>
+<p>The <code>shutil</code> module offers high-level operations on files.</p>
+<section><h2>Directory and files operations<a class="headerlink">¶</a></h2>
+<dl class="py function"><dt class="sig sig-object py" id="shutil.copytree">
+<span class="sig-prename">shutil.</span><span class="sig-name">copytree</span>(<em>src</em>,
+<em>dst</em>)<a class="headerlink">¶</a></dt>
+<dd><p>Recursively copy an entire directory tree rooted at <em>src</em>.</p>
+<div class="admonition note"><p class="admonition-title">Note</p>
+<p>Symlinks are copied as links.</p></div>
+<div class="highlight"><pre>copytree(src, dst)
+</pre></div></dd></dl>
+<p>Text after the definitions belongs to the section again.</p>
+</section></section></div></body></html>"""
+
+
+def test_html_definitions_are_sections_named_by_their_term(tmp_path: Path) -> None:
+    """An API reference page: the signature line leads its own section, navigation and
+    permalink marks are left out, text after the definition list returns to its section."""
+    page = tmp_path / "shutil.html"
+    page.write_text(SPHINX_PAGE, encoding="utf-8")
+    doc = parse_file(page, "shutil.html", MAX)
+    assert doc.title == "shutil — High-level file operations"
+    assert not any("Navigation" in e.text or "¶" in e.text for e in doc.elements)
+    section = ("shutil — High-level file operations", "Directory and files operations")
+    sign = holding(doc, "shutil.copytree(src, dst)")
+    assert (sign.kind, sign.breadcrumbs) == (ElementKind.CODE, (*section, "shutil.copytree"))
+    assert holding(doc, "Recursively copy").breadcrumbs == (*section, "shutil.copytree")
+    assert holding(doc, "Symlinks are copied").text == "Note: Symlinks are copied as links."
+    code = [e for e in doc.elements if e.text == "copytree(src, dst)"]
+    assert [e.kind for e in code] == [ElementKind.CODE]
+    assert holding(doc, "Text after the definitions").breadcrumbs == section

@@ -16,7 +16,7 @@ from ingestion.runs import Outcome, read_records
 from lore.compose import open_registry, open_store
 from lore.promotion import unattended
 from lore.settings import Settings
-from tests.conftest import CORPUS, TRUST
+from tests.conftest import CORPUS, TRUST, copy_home
 from tests.ingestion.conftest import active_id
 
 EVAL_SET = CORPUS.parent / "eval.jsonl"
@@ -74,7 +74,7 @@ def test_gate_refusal_keeps_the_candidate_ready(tmp_path: Path, sample_index, em
     """The candidate lost the handbook: HR questions lose their evidence, the gate says no."""
     sample, _ = sample_index
     home, docs = tmp_path / "home", tmp_path / "docs"
-    shutil.copytree(sample.home, home)
+    copy_home(sample.home, home)
     shutil.copytree(CORPUS, docs, ignore=shutil.ignore_patterns("handbook"))
     settings = Settings.of(home=home, trust_file=TRUST, eval_set=EVAL_SET)
     store, registry = open_store(settings), open_registry(settings)

@@ -15,11 +15,26 @@ def _write(path, version, n):
 def test_summary_per_version(tmp_path):
     stats = ServingStats(tmp_path / "s.sqlite")
     for ms in (10.0, 30.0, 20.0):
-        stats.record("v1", False, ms)
+        stats.record("v1", False, ms, tokens=100, cost=0.002)
     stats.record("v2", True, 5.0)
     summary = stats.summary()
-    assert summary["v1"] == {"requests": 3, "abstention_rate": 0.0, "p50_ms": 20.0}
-    assert summary["v2"] == {"requests": 1, "abstention_rate": 1.0, "p50_ms": 5.0}
+    assert summary["v1"] == {"requests": 3, "abstention_rate": 0.0, "p50_ms": 20.0,
+                             "tokens": 300, "cost": 0.006}
+    assert summary["v2"] == {"requests": 1, "abstention_rate": 1.0, "p50_ms": 5.0,
+                             "tokens": 0, "cost": 0.0}
+
+
+def test_a_home_from_before_the_token_columns_still_records(tmp_path):
+    import sqlite3
+
+    old = sqlite3.connect(tmp_path / "s.sqlite")
+    old.execute("CREATE TABLE requests (version TEXT, at REAL, abstained INTEGER, ms REAL)")
+    old.execute("INSERT INTO requests VALUES ('v1', 1.0, 0, 12.0)")
+    old.commit()
+    old.close()
+    stats = ServingStats(tmp_path / "s.sqlite")
+    stats.record("v1", True, 8.0, tokens=5, cost=0.1)
+    assert stats.summary()["v1"]["requests"] == 2 and stats.summary()["v1"]["tokens"] == 5
 
 
 def test_processes_share_one_file(tmp_path):

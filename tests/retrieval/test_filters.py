@@ -38,7 +38,8 @@ def test_empty_values_mean_unset() -> None:
     ("value", "expected"),
     [
         (1_700_000_000, 1_700_000_000.0),
-        ("1700000000.5", 1_700_000_000.5),
+        (1_700_000_000.5, 1_700_000_000.5),
+        ("20240531", datetime(2024, 5, 31, tzinfo=UTC).timestamp()),  # ISO basic, not epoch
         ("2024-05-31T14:00:00Z", datetime(2024, 5, 31, 14, tzinfo=UTC).timestamp()),
         ("2024-05-31T16:00:00+02:00", datetime(2024, 5, 31, 14, tzinfo=UTC).timestamp()),
         ("2024-05-31T14:00:00", datetime(2024, 5, 31, 14, tzinfo=UTC).timestamp()),

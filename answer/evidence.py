@@ -1,0 +1,137 @@
+"""Answer or abstain, before any generator runs: pure functions over measured signals.
+
+Two signals decide (fitted on the rhdh dev set, 255 answerable questions, against 45
+unanswerable ones; docs/abstention.md has the trade-off curve and the held-out figures):
+- a name the question asks about that the index never holds ("VPN", "PagerDuty", "Velero"):
+  a capitalised word inside the question, an acronym, a name with a digit, which no indexed
+  chunk contains and which is no misspelling of a word the context holds;
+- how close the context comes to the question: the best cosine of the question to a context
+  sentence, the retriever's cosine to its top hit, and the lexical coverage of the question
+  by the sentences an extractive answer would quote, blended into one score in 0..1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from answer.relevance import Embed
+from core.models import Context
+from core.text import CONTENT_STOP_WORDS, surface_words
+
+# The blend, swept on the dev sets (docs/abstention.md): the sentence cosine carries most of
+# the semantic say (AUC 0.86 alone, answerable against unanswerable rhdh questions), the top
+# hit's cosine steadies it (0.86), lexical coverage (0.73) separates passages about the topic
+# from ones that answer; blended: 0.905.
+SENTENCE_WEIGHT = 0.75
+LEXICAL_WEIGHT = 0.2
+# Below this blended score the context does not answer. Swept on rhdh dev + the 45 questions of
+# benchmarks/rhdh-unanswerable.jsonl: 12.2% of the answerable questions refused, 11.1% of the
+# unanswerable ones answered (held out: 7.9% of rhdh-unanswerable-2.jsonl's 38); 0.54 refuses
+# 11.0% and answers 15.6%, 0.58 refuses 16.5% (docs/abstention.md).
+THRESHOLD = 0.56
+# A misspelt name ("Cloudwathc", "OpnShft") still names what the context holds: a word at
+# least this similar (difflib ratio) to a context word is that word.
+TYPO_RATIO = 0.8
+# Where a name can still be a typo of a context word: shorter words are too close to others.
+MIN_TYPO_LEN = 4
+# Sources listed under an abstention, never as an answer.
+SEE_ALSO = 3
+
+
+@dataclass(frozen=True)
+class Signals:
+    absent: tuple[str, ...]  # names of the question no indexed chunk holds
+    similarity: float  # best cosine of the question to a context sentence, 0..1
+    retrieval: float  # the retriever's cosine of the question to its top hit, 0..1
+    coverage: float  # share of the question the quotable sentences hold (lexical evidence)
+
+    @property
+    def score(self) -> float:
+        semantic = SENTENCE_WEIGHT * self.similarity + (1 - SENTENCE_WEIGHT) * self.retrieval
+        return (1 - LEXICAL_WEIGHT) * semantic + LEXICAL_WEIGHT * self.coverage
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answer: bool
+    score: float
+    reason: str = ""  # why not, in one line a user understands
+    see_also: tuple[str, ...] = ()  # the closest sources, when abstaining
+    absent: tuple[str, ...] = ()  # the names that decided it, when they did
+
+
+def names(question: str) -> list[str]:
+    """Words of the question that name something: capitalised inside it, an acronym, with a
+    digit ("Okta", "VPN", "s390x"); question words and the sentence opening are left out."""
+    out = []
+    for word, start, _ in surface_words(question):
+        if word.casefold() in CONTENT_STOP_WORDS or len(word) < 2 or word[0].isdigit():
+            continue  # a figure asked about ("1,500 euros") need not be in the documents
+        opening = start == 0 or question[:start].rstrip()[-1:] in ".?!"
+        capital = word[0].isupper() and not opening
+        if capital or sum(c.isupper() for c in word) >= 2 or any(c.isdigit() for c in word):
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def absent_names(question: str, context_words: Iterable[str],
+                 indexed: Callable[[str], bool]) -> tuple[str, ...]:
+    """The question's names that the index never holds (`indexed(word)`) and that are no
+    misspelling of a context word."""
+    known = {w.casefold() for w in context_words}
+    out = []
+    for name in names(question):
+        low = name.casefold()
+        if low in known or indexed(name) or _misspells(low, known):
+            continue
+        out.append(name)
+    return tuple(out)
+
+
+def _misspells(word: str, known: set[str]) -> bool:
+    if len(word) < MIN_TYPO_LEN:
+        return False
+    return any(SequenceMatcher(None, word, k).ratio() >= TYPO_RATIO for k in known
+               if abs(len(k) - len(word)) <= 2)
+
+
+def decide(signals: Signals, context: Context, threshold: float = THRESHOLD) -> Verdict:
+    score = signals.score
+    if signals.absent:
+        return Verdict(False, score, f"The documents never mention {_listed(signals.absent)}.",
+                       see_also(context), signals.absent)
+    if score < threshold:
+        about = topic(context)
+        reason = (f"The closest passages are about {about}, which does not answer this."
+                  if about else "Nothing in the documents answers this.")
+        return Verdict(False, score, reason, see_also(context))
+    return Verdict(True, score)
+
+
+def topic(context: Context) -> str:
+    """What the best passage is about: its section, else its title."""
+    best = max(context.passages, key=lambda p: p.score, default=None)
+    if best is None:
+        return ""
+    return best.breadcrumbs[-1] if best.breadcrumbs else best.title
+
+
+def see_also(context: Context) -> tuple[str, ...]:
+    ranked = sorted(context.passages, key=lambda p: -p.score)
+    return tuple(dict.fromkeys(p.source for p in ranked))[:SEE_ALSO]
+
+
+def _listed(words: Sequence[str]) -> str:
+    return " or ".join(words[:2])
+
+
+def similarity(question: str, sentences: Sequence[str], embed: Embed) -> float:
+    """The best cosine of the question to one of the sentences, clipped to 0..1."""
+    if not sentences:
+        return 0.0
+    vecs = embed([question, *sentences])
+    return float(np.clip(vecs[1:] @ vecs[0], 0.0, 1.0).max())

@@ -1,0 +1,44 @@
+"""The answer-or-abstain decision as pure functions over the signals."""
+
+from __future__ import annotations
+
+from answer.evidence import THRESHOLD, Signals, absent_names, decide, names
+from core.models import Budget, Context, Passage
+
+
+def context(*sources: str) -> Context:
+    passages = tuple(
+        Passage(s, s, ("Leave policy",), None, (f"{s}#0",), "Staff get 28 days.", 1.0 - i / 10,
+                5, 0)
+        for i, s in enumerate(sources))
+    return Context(passages, 10, Budget(1024, 0, 0, 0, 0))
+
+
+def test_names_are_capitalised_inside_the_question_acronyms_or_with_digits() -> None:
+    assert names("Who do I call when the VPN is down?") == ["VPN"]
+    assert names("How do I set up Okta and s390x nodes?") == ["Okta", "s390x"]
+    assert names("Can I buy a 1,500 euro chair? Where do I ask?") == []  # openings, figures
+
+
+def test_a_misspelt_name_is_the_word_the_context_holds() -> None:
+    never = lambda word: False  # noqa: E731 - an index that holds nothing
+    assert absent_names("How do I use Cloudwathc logs?", ["cloudwatch"], never) == ()
+    assert absent_names("How do I page with PagerDuty?", ["page"], never) == ("PagerDuty",)
+    assert absent_names("Is Okta supported?", [], lambda w: w == "Okta") == ()
+
+
+def test_an_absent_name_abstains_whatever_the_score() -> None:
+    ctx = context("a.md", "b.md", "c.md", "d.md")
+    verdict = decide(Signals(("VPN",), 0.9, 0.9, 1.0), ctx)
+    assert not verdict.answer and verdict.reason == "The documents never mention VPN."
+    assert verdict.see_also == ("a.md", "b.md", "c.md")  # the closest, best first
+
+
+def test_a_low_score_says_what_the_closest_passages_are_about() -> None:
+    ctx = context("a.md")
+    low = Signals((), 0.3, 0.3, 0.2)
+    assert low.score < THRESHOLD
+    verdict = decide(low, ctx)
+    assert not verdict.answer and "Leave policy" in verdict.reason
+    assert decide(Signals((), 0.8, 0.7, 0.6), ctx).answer
+    assert not decide(Signals((), 0.0, 0.0, 0.0), context()).answer  # nothing retrieved
