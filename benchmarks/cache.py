@@ -21,7 +21,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-# The packages before this folder: benchmarks/gateway.py would shadow the gateway package.
+# The repository root first: the packages, whatever this folder holds.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np

@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# The packages before this folder: benchmarks/gateway.py would shadow the gateway package.
+# The repository root first: the packages, whatever this folder holds.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np

@@ -54,6 +54,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("lore")
 
+# Context sentences whose vectors the evidence step keeps (pipeline/evidence.py): embedding
+# every quotable sentence of a context is most of an uncached /ask's CPU on long manuals, and
+# popular passages come back question after question. 20,000 x 384 floats: about 30 MiB.
+SENTENCES = 20_000
+
 
 @dataclass
 class Lore:
@@ -145,7 +150,8 @@ def build(
         generator=generator, recorder=stats, limiter=limiter, cache=caching, guard=guarding,
         # Whether to answer at all is the evidence step's call, for every generator: the
         # extractive answers above (threshold 0) quote whatever it lets through.
-        evidence=Evidence(store, encoder.embed, settings.answer.min_evidence),
+        evidence=Evidence(store, RecentEmbeddings(encoder, SENTENCES).embed,
+                          settings.answer.min_evidence),
         releases=releases, router=router,
     )
     served = Following(PolicyStore(settings.home), settings.guard,

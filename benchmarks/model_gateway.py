@@ -1,6 +1,6 @@
 """The model gateway, one run, as ratios against the same local model called directly.
 
-    .venv/bin/python benchmarks/gateway.py [--rounds 5] [--write]
+    .venv/bin/python benchmarks/model_gateway.py [--rounds 5] [--write]
 
 The model is SmolLM2-135M under llama.cpp's server in this process (gateway/local.py), asked
 at temperature 0 so every call writes the same tokens; the failures come from the fault server
@@ -235,10 +235,11 @@ def report(o: dict, t: dict, f: dict, rounds: int) -> str:
          f"{rate['direct']:.1f}", rate["lore"] / rate["direct"]),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {r:.3f} |" for a, b, c, r in rows)
-    return f"""`.venv/bin/python benchmarks/gateway.py --rounds {rounds} --write`: SmolLM2-135M
-(llama.cpp, one thread) at temperature 0, {MAX_TOKENS} answer tokens, a {BUDGET}-token prompt
-budget; medians of {rounds} calls after a warm-up call. Taken while other jobs shared the
-2-core machine: the absolute times are loaded ones, the ratios compare calls made side by side.
+    return f"""`.venv/bin/python benchmarks/model_gateway.py --rounds {rounds} --write`:
+SmolLM2-135M (llama.cpp, one thread) at temperature 0, {MAX_TOKENS} answer tokens, a
+{BUDGET}-token prompt budget; medians of {rounds} calls after a warm-up call. Taken while other
+jobs shared the 2-core machine: the absolute times are loaded ones, the ratios compare calls
+made side by side.
 
 | measure | through lore | baseline | ratio |
 |---|---|---|---|
