@@ -18,7 +18,7 @@ from enum import StrEnum
 from answer.base import Draft, Event, GenerationInput
 from core.models import Attempt
 from gateway.errors import NOT_COUNTED, Failure, Kind
-from gateway.link import Link, last_draft
+from gateway.link import Link, Wrapped, last_draft
 
 
 class State(StrEnum):
@@ -35,10 +35,10 @@ class BreakerStatus:
     retry_in: float | None  # seconds until a probe may go, while open
 
 
-class Breaker:
+class Breaker(Wrapped):
     def __init__(self, inner: Link, failures: int, reset_seconds: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.threshold = failures
         self.reset_seconds = reset_seconds
         self._clock = clock
@@ -46,12 +46,6 @@ class Breaker:
         self._state, self._failures, self._opened = State.CLOSED, 0, 0.0
         self._probing = False
         self._last_error: str | None = None
-        self.name, self.model_id = inner.name, inner.model_id
-        self.system_prompt, self.tokenizer = inner.system_prompt, inner.tokenizer
-
-    @property
-    def continues(self) -> bool:
-        return self.inner.continues
 
     def __repr__(self) -> str:
         return f"Breaker({self.inner!r}, {self._state})"

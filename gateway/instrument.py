@@ -13,25 +13,19 @@ from answer.base import Draft, Event, GenerationInput
 from core.models import OK
 from core.tracing import span
 from gateway.errors import Failure
-from gateway.link import Link, last_draft
+from gateway.link import Link, Wrapped, last_draft
 
 SPAN = "attempt"  # Trace.timings_ms adds the attempts of a request up under this name
 
 
-class Instrumented:
+class Instrumented(Wrapped):
     def __init__(self, inner: Link, system: str, address: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.attributes: dict[str, Any] = {
             "gen_ai.operation.name": "chat", "gen_ai.system": system,
             "gen_ai.request.model": inner.model_id, "server.address": address,
             "lore.provider": inner.name,
         }
-        self.name, self.model_id = inner.name, inner.model_id
-        self.system_prompt, self.tokenizer = inner.system_prompt, inner.tokenizer
-
-    @property
-    def continues(self) -> bool:
-        return self.inner.continues
 
     def __repr__(self) -> str:
         return f"Instrumented({self.inner!r})"

@@ -29,6 +29,20 @@ class Link(Protocol):
     def stream(self, request: GenerationInput) -> Iterator[Event]: ...
 
 
+class Wrapped:
+    """A link around another (retry, breaker, instrumentation): it answers for the same
+    provider and model, with the same prompt and tokenizer."""
+
+    def __init__(self, inner: Link) -> None:
+        self.inner = inner
+        self.name, self.model_id = inner.name, inner.model_id
+        self.system_prompt, self.tokenizer = inner.system_prompt, inner.tokenizer
+
+    @property
+    def continues(self) -> bool:
+        return self.inner.continues
+
+
 def totals(attempts: tuple[Attempt, ...], model: str = "", provider: str = "") -> Usage:
     """Usage summed over `attempts`, credited to the last one's model unless named."""
     last = attempts[-1]

@@ -14,25 +14,19 @@ from collections.abc import Iterator
 from answer.base import Draft, Event, GenerationInput
 from core.models import Attempt
 from gateway.errors import Failure
-from gateway.link import Link, after
+from gateway.link import Link, Wrapped, after
 
 # A Retry-After longer than this is a provider saying "not now": the next one is tried.
 MAX_RETRY_AFTER = 10.0
 
 
-class Retrying:
+class Retrying(Wrapped):
     def __init__(self, inner: Link, retries: int, backoff_seconds: float,
                  rng: random.Random | None = None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.retries = retries
         self.backoff_seconds = backoff_seconds
         self._rng = rng or random.Random()
-        self.name, self.model_id = inner.name, inner.model_id
-        self.system_prompt, self.tokenizer = inner.system_prompt, inner.tokenizer
-
-    @property
-    def continues(self) -> bool:
-        return self.inner.continues
 
     def __repr__(self) -> str:
         return f"Retrying({self.inner!r}, retries={self.retries})"
