@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import fcntl
 import json
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from core.errors import LoreError
+from core.files import locked, write_json
 from index import versions as lifecycle
 from index.lifecycle_api import LifecycleMethods, StateStep
 from index.versions import RegistryState, VersionRecord, VersionStatus
@@ -50,12 +48,8 @@ class Registry(LifecycleMethods):
         self.path = self.home / "registry.json"
         self._lock_path = self.home / "registry.lock"
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-            yield
+    def _locked(self) -> AbstractContextManager[None]:
+        return locked(self._lock_path)
 
     def _read(self) -> RegistryState:
         try:
@@ -66,22 +60,7 @@ class Registry(LifecycleMethods):
             raise LoreError(f"{self.path} is unreadable ({e}); restore it from a backup") from e
 
     def _write(self, state: RegistryState) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.home, prefix=".registry-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as f:
-                json.dump(dataclasses.asdict(state), f, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        # The rename itself must survive a power cut too.
-        dir_fd = os.open(self.home, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_json(self.path, dataclasses.asdict(state))
 
     def _change(self, step: StateStep, claim: bool = False) -> Any:
         with self._locked():

@@ -10,12 +10,9 @@ written whole, under a lock, and renamed into place, so a reader never sees half
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.errors import BadInput, LoreError
+from core.files import locked, write_json
 from guard.config import GuardSettings
 from guard.pii import NAME_TYPES, PII_TYPES
 
@@ -136,27 +134,10 @@ class PolicyStore:
             self._write(new)
         return new
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-            yield
+    def _locked(self) -> AbstractContextManager[None]:
+        return locked(self._lock_path)
 
     def _write(self, policy: Policy) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.home, prefix=".guard-policy-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as f:
-                json.dump({"overrides": policy.overrides,
-                           "history": [asdict(c) for c in policy.history]}, f, indent=2)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        dir_fd = os.open(self.home, os.O_RDONLY)  # the rename must survive a power cut too
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        self.home.mkdir(parents=True, exist_ok=True)
+        write_json(self.path, {"overrides": policy.overrides,
+                               "history": [asdict(c) for c in policy.history]})
