@@ -62,9 +62,16 @@ class ActiveVersion:
         self._checked = float("-inf")  # the first call always reads the registry
         self._stamp: str | None = None
         self._serving = Serving()
+        self._read = threading.Event()  # set once the registry was read a first time
         self.degraded: Degraded | None = None
 
     def serving(self) -> Serving:
+        if not self._read.is_set():  # nothing to go on with yet: wait for the first read
+            with self._lock:
+                if not self._read.is_set():
+                    self._refresh()
+                    self._read.set()
+            return self._serving
         due = time.monotonic() - self._checked >= self._interval
         # One request polls (and warms a new version, which can take a second on a large
         # index); the requests meanwhile go on with the version being served, never queue.
@@ -123,6 +130,7 @@ class ActiveVersion:
     def refresh(self) -> None:
         with self._lock:
             self._refresh()
+            self._read.set()
 
     def _refresh(self) -> None:
         self._checked = time.monotonic()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from core.models import SparseVector
 from core.text import Analyzer, tokenize
@@ -28,6 +29,9 @@ def index_terms(text: str) -> list[str]:
     return tokenize(text, DEFAULT_ANALYZER)
 
 
+# A corpus's word frequencies follow Zipf's law: the commonest 128k terms are nearly every
+# token, so hashing each distinct term once per process does most of the work (~20 MB).
+@lru_cache(maxsize=2**17)
 def term_id(token: str) -> int:
     """Stable uint32 id (Qdrant's sparse index type), the same in every process and run.
 

@@ -126,6 +126,11 @@ def _chunk(lore: Lore, chunk_id: str, version: str | None) -> tuple[str, Chunk]:
     return version, found[0]
 
 
+# The engine hands payload floats back within a unit in the last place, not always bit for bit
+# (about one mtime in eight is 2.4e-7 s off); no edit lands within a microsecond of another.
+MTIME_SLACK_S = 1e-6
+
+
 def original(lore: Lore, version: str, chunk: Chunk, exact: bool) -> Path | None:
     """The file `chunk` came from, if it lies inside the root that the version was built from
     and is still the one indexed: the same modification time, and with `exact` the same bytes
@@ -136,7 +141,8 @@ def original(lore: Lore, version: str, chunk: Chunk, exact: bool) -> Path | None
         return None
     root = Path(roots[-1]).resolve()
     path = (root / chunk.source).resolve()
-    if not path.is_relative_to(root) or not path.is_file() or path.stat().st_mtime != chunk.mtime:
+    if not path.is_relative_to(root) or not path.is_file() or abs(
+            path.stat().st_mtime - chunk.mtime) > MTIME_SLACK_S:
         return None
     if exact and hashlib.sha256(path.read_bytes()).hexdigest() != chunk.doc_hash:
         return None

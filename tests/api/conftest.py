@@ -15,7 +15,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from ingestion.report import RunReport
-from lore.compose import ingestor
+from ingestion.runner import Job, run_job
+from lore.compose import ingestor, open_registry, open_store
+from lore.promotion import unattended
 from lore.settings import Settings
 
 # Generous bound for a loopback server thread to start or stop; only reached on a hang.
@@ -42,6 +44,18 @@ def ingest(embedder) -> Callable[[Settings, Path, bool], RunReport]:
             build.close()
 
     return run
+
+
+def build(settings: Settings, root: Path, embedder) -> str:
+    """One `lore ingest` run (recorded under runs/, as the CLI records it), not promoted."""
+    store, registry = open_store(settings), open_registry(settings)
+    try:
+        record = run_job(Job(settings.ingest, settings.home, root), store, registry,
+                         lambda: embedder, unattended(settings))
+    finally:
+        store.close()
+    assert record.version is not None
+    return record.version
 
 
 @contextmanager

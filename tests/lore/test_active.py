@@ -108,3 +108,36 @@ def test_requests_do_not_wait_while_a_new_version_warms(tmp_path):
     release.set()
     poller.join(10)
     assert active.current() == "v2"
+
+
+def test_requests_before_the_first_read_wait_for_it(tmp_path):
+    """At start-up a request that finds another one reading (and warming) the first version
+    waits for it instead of being told nothing is promoted."""
+    registry = Registry(tmp_path)
+    registry.promote(ready(registry))
+    warming, warmed = threading.Event(), threading.Event()
+
+    def warm(version: str) -> None:
+        warming.set()
+        warmed.wait(30)
+
+    active = ActiveVersion(registry, interval=0.0, warm=warm)
+    got: list[str | Exception] = []
+
+    def ask() -> None:
+        try:
+            got.append(active.current())
+        except NotReady as exc:
+            got.append(exc)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert warming.wait(30)
+    second = threading.Thread(target=ask)
+    second.start()
+    second.join(0.5)
+    assert got == []  # the second request waits behind the first read
+    warmed.set()
+    first.join(30)
+    second.join(30)
+    assert got == ["v1", "v1"]

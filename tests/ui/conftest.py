@@ -24,11 +24,8 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from cli.main import app as cli
-from ingestion.runner import Job, run_job
-from lore.compose import open_registry, open_store
-from lore.promotion import unattended
 from lore.settings import Settings
-from tests.api.conftest import serving
+from tests.api.conftest import build, serving
 from tests.conftest import copy_home
 from tests.gateway.faults import fault_server
 
@@ -72,18 +69,6 @@ class Site:
         result = CliRunner().invoke(cli, [*args, "--home", str(self.settings.home)])
         assert result.exit_code == 0, result.output
         return result.output
-
-
-def build(settings: Settings, root: Path, embedder) -> str:
-    """One `lore ingest` run (recorded under runs/, as the CLI records it), not promoted."""
-    store, registry = open_store(settings), open_registry(settings)
-    try:
-        record = run_job(Job(settings.ingest, settings.home, root), store, registry,
-                         lambda: embedder, unattended(settings))
-    finally:
-        store.close()
-    assert record.version is not None
-    return record.version
 
 
 @pytest.fixture(scope="session")
