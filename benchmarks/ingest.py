@@ -9,8 +9,9 @@ In one run:
    the raw ingest encoder on them too (where the gain comes from);
 3. `lore ingest DOCS --promote` as users run it, a process each: a first ingest into another
    empty home, then the unchanged folder again (a full build that carries every document over),
-   once timed and once under `-X importtime` to list what it imported, then
-   `--skip-if-unchanged`.
+   five times (the median is reported), then once under `-X importtime` to list what it
+   imported, then `--skip-if-unchanged`; the project's bytecode is compiled first, as an
+   installed package's is.
 Targets: pipeline >= 1.8x raw sentence-transformers throughput; the unchanged re-ingest >= 20x
 faster than the first (wall time of the two `lore ingest` processes); the re-ingest imports
 neither torch nor sentence-transformers. The ONNX export is made once, before timing, in
@@ -20,8 +21,10 @@ neither torch nor sentence-transformers. The ONNX export is made once, before ti
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -43,7 +46,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCS = ROOT.parent / "shared" / "datasets" / "rhdh" / "docs"
 LORE = Path(sys.executable).parent / "lore"
 MODEL_MODULES = ("torch", "sentence_transformers", "transformers")
+REINGESTS = 5
 WARM_UP = 64  # texts embedded before timing: lazy initialisation, first allocations
+
+
+def compile_sources() -> None:
+    """Bytecode for this checkout, as `pip install` writes it for an installed lore (the
+    Dockerfile): without it every `lore` process under PYTHONDONTWRITEBYTECODE compiles the
+    project's ~150 modules afresh, a start-up cost no deployment pays."""
+    compileall.compile_dir(ROOT, quiet=1, rx=re.compile(r"/(\.venv|\.git|tests|build)/"))
 
 
 def children_cpu() -> float:
@@ -87,8 +98,13 @@ def measure(docs: Path, tmp: Path) -> dict[str, Any]:
     raw_wall, raw_cpu, _ = timed(reference.embed, texts)
     enc_wall, enc_cpu, _ = timed(encoder.embed, texts)
     home = ["--home", str(tmp / "cli")]
+    compile_sources()
     first_cli = cli("ingest", str(docs), "--promote", *home)
-    again = cli("ingest", str(docs), "--promote", *home)
+    # Re-ingests take a second or two, where this host's scheduling noise is +-20%: the median
+    # of a few.
+    runs = sorted((cli("ingest", str(docs), "--promote", *home) for _ in range(REINGESTS)),
+                  key=lambda run: run[0])
+    again = runs[len(runs) // 2]
     check = cli("ingest", str(docs), "--promote", *home, importtime=True)
     skip = cli("ingest", str(docs), "--promote", "--skip-if-unchanged", *home)
     n = len(texts)
@@ -120,7 +136,7 @@ def table(r: dict[str, Any], note: str) -> str:
          f"{r['raw_st_cpu_ms']:.0f} / {r['raw_encoder_cpu_ms']:.0f} / {r['pipeline_cpu_ms']:.0f}"),
         ("`lore ingest`, first (s wall / CPU)",
          f"{r['cli_first_s']:.1f} / {r['cli_first_cpu_s']:.1f}"),
-        ("`lore ingest`, unchanged re-ingest (s wall / CPU)",
+        ("`lore ingest`, unchanged re-ingest, median of 5 (s wall / CPU)",
          f"{r['cli_reingest_s']:.2f} / {r['cli_reingest_cpu_s']:.2f}"),
         ("**re-ingest speed-up** (target >= 20)", f"**{r['reingest_speedup']:.1f}x**"),
         ("model libraries the re-ingest imported", ", ".join(r["reingest_imports"]) or "none"),

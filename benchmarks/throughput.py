@@ -1,15 +1,20 @@
 """/ask throughput of `lore serve` with 1 and N workers, against the machine's limit.
 
-    .venv/bin/python benchmarks/throughput.py [--workers 1,2] [--clients 1,4,16,64] [--json OUT]
+    .venv/bin/python benchmarks/throughput.py [--configs 1x2,1x1,2x1] [--clients 1,4,16,64]
+                                              [--json OUT]
 
 The index is the 28 rhdh manuals (built once into --home by the ingest pipeline); questions
-are the rhdh dev set's, cycled. For each worker count, `lore serve --workers W` runs in its
-own process tree on loopback; for each client count, that many clients each send one /ask at a
-time (benchmarks/http_load.py, a connection per request unless --keep-alive) for --warm s,
-then --seconds s measured. Reported per cell: questions/s, p50/p99 latency, the server's CPU
-time per question (supervisor and workers, from /proc), the load generator's, and the share of
-the limit reached: questions/s / (cores / server CPU s per question). Targets: N workers >= 1.7x
-one worker at 16 clients on 2 cores, and >= 0.8 of the limit.
+are the rhdh dev set's, cycled. For each configuration WxT, `lore serve --workers W` runs with
+T encoder threads per worker (LORE_QUERY_THREADS; `lore serve` gives each of N workers
+cores/N) in its own process tree on loopback, with the answer caches off (repeated questions
+would measure the cache, benchmarks/cache.py does that). Every question is asked W times first
+(a worker's sentence-vector cache warms as in service), then for each client count that many
+clients each send one /ask at a time (benchmarks/http_load.py, a connection per request unless
+--keep-alive) for --warm s, then --seconds s measured. Reported per cell: questions/s, p50/p99
+latency, the server's CPU time per question (supervisor and workers, from /proc), the load
+generator's, and the share of the limit reached: questions/s / (cores / server CPU s per
+question). Targets: N workers >= 1.7x one worker at 16 clients on 2 cores, and >= 0.8 of the
+limit.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -39,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "rhdh"
 LORE = Path(sys.executable).parent / "lore"
 START_WAIT_S = 300.0  # workers load the encoder and open the index; only a hang takes longer
+NO_ANSWER_CACHE = {"LORE_CACHE_EXACT": "false", "LORE_CACHE_SEMANTIC": "false"}
+PRIME_CLIENTS = 8
 
 
 def ensure_index(home: Path, docs: Path) -> str:
@@ -61,12 +69,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, home: Path, workers: int) -> None:
-        self.port, self.workers = free_port(), workers
+    def __init__(self, home: Path, workers: int, threads: int) -> None:
+        self.port, self.workers, self.threads = free_port(), workers, threads
         command = [str(LORE), "serve", "--home", str(home), "--port", str(self.port),
                    "--workers", str(workers)]
+        env = {**os.environ, "LORE_QUERY_THREADS": str(threads), **NO_ANSWER_CACHE}
         self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env=os.environ)
+                                     stderr=subprocess.DEVNULL, env=env)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def wait(self) -> set[str]:
@@ -83,6 +92,14 @@ class Server:
         if len(seen) < self.workers:
             raise RuntimeError(f"only {len(seen)} of {self.workers} workers answered")
         return seen
+
+    def prime(self, questions: list[str]) -> None:
+        """Each question asked once per worker (the kernel spreads them over the workers)."""
+        def ask(q: str) -> None:
+            httpx.post(f"{self.base}/ask", json={"question": q}, timeout=120)
+
+        with ThreadPoolExecutor(PRIME_CLIENTS) as pool:
+            list(pool.map(ask, questions * self.workers))
 
     def cpu(self) -> float:
         return tree_cpu_seconds(self.proc.pid)
@@ -106,7 +123,8 @@ def cell(server: Server, bodies: list[bytes], clients: int, args: argparse.Names
     qps = n / args.seconds
     limit = (os.cpu_count() or 1) / server_cpu if server_cpu else float("nan")
     return {
-        "workers": server.workers, "clients": clients, "requests": n, "errors": tally.errors,
+        "workers": server.workers, "threads": server.threads, "clients": clients,
+        "requests": n, "errors": tally.errors,
         "qps": qps, "p50_ms": float(np.percentile(tally.latencies_ms, 50)),
         "p99_ms": float(np.percentile(tally.latencies_ms, 99)),
         "server_cpu_ms": 1000 * server_cpu,
@@ -117,12 +135,13 @@ def cell(server: Server, bodies: list[bytes], clients: int, args: argparse.Names
 
 
 def table(cells: list[dict]) -> str:
-    head = ("| workers | clients | questions/s | p50 ms | p99 ms | server CPU ms/q | client CPU "
-            "ms/q | limit q/s | of limit | answers per worker |")
-    lines = [head, "|" + "---|" * 10]
+    head = ("| workers | threads each | clients | questions/s | p50 ms | p99 ms | server CPU ms/q "
+            "| client CPU ms/q | limit q/s | of limit | answers per worker |")
+    lines = [head, "|" + "---|" * 11]
     for c in cells:
         lines.append(
-            f"| {c['workers']} | {c['clients']} | {c['qps']:.1f} | {c['p50_ms']:.1f} | "
+            f"| {c['workers']} | {c['threads']} | {c['clients']} | {c['qps']:.1f} | "
+            f"{c['p50_ms']:.1f} | "
             f"{c['p99_ms']:.1f} | {c['server_cpu_ms']:.1f} | {c['client_cpu_ms']:.2f} | "
             f"{c['limit_qps']:.1f} | {c['of_limit']:.2f} | {' / '.join(map(str, c['split']))} |")
     return "\n".join(lines)
@@ -130,7 +149,9 @@ def table(cells: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", default=f"1,{os.cpu_count()}")
+    cores = os.cpu_count() or 1
+    parser.add_argument("--configs", default=f"1x{cores},1x1,{cores}x1",
+                        help="WORKERSxTHREADS, comma-separated")
     parser.add_argument("--clients", default="1,4,16,64")
     parser.add_argument("--warm", type=float, default=2.0)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -144,14 +165,17 @@ def main() -> None:
     bodies = [request("/ask", {"question": q}, args.keep_alive) for q in questions]
     cells, notes = [], []
     with Load() as load:
-        for workers in (int(w) for w in args.workers.split(",")):
-            server = Server(args.home, workers)
+        for config in args.configs.split(","):
+            workers, threads = (int(n) for n in config.split("x"))
+            server = Server(args.home, workers, threads)
             try:
                 server.wait()
+                server.prime(questions)
                 for clients in (int(c) for c in args.clients.split(",")):
                     cells.append(cell(server, bodies, clients, args))
                     print(table(cells[-1:]).splitlines()[-1], flush=True)
-                notes.append(f"{workers} worker(s): RSS {server.rss():.0f} MiB in all")
+                notes.append(f"{workers} worker(s) x {threads} thread(s): "
+                             f"RSS {server.rss():.0f} MiB in all")
             finally:
                 server.stop()
     body = table(cells) + "\n\n" + "\n".join(f"- {n}" for n in notes)

@@ -45,7 +45,9 @@ def doc_vector(tokens: Sequence[str], avgdl: float, k1: float, b: float) -> Spar
     """BM25 term weights tf*(k1+1) / (tf + k1*(1 - b + b*dl/avgdl)) of one document."""
     if avgdl <= 0:
         raise ValueError("avgdl must be positive")
-    counts = Counter(term_id(t) for t in tokens)
+    counts: Counter[int] = Counter()
+    for token, n in Counter(tokens).items():  # each distinct token hashed once
+        counts[term_id(token)] += n  # two tokens that collide add up, as postings would
     norm = k1 * (1 - b + b * len(tokens) / avgdl)
     indices = tuple(sorted(counts))
     return SparseVector(indices, tuple(counts[i] * (k1 + 1) / (counts[i] + norm) for i in indices))
