@@ -7,7 +7,8 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,13 @@ def write_json(path: Path, data: Any) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def poll(lock: threading.Lock, due: bool, refresh: Callable[[], None]) -> None:
+    """A follower of such a file: when `due`, one caller re-reads it (`refresh`) and the
+    callers meanwhile go on with what they have, never queue behind the read."""
+    if due and lock.acquire(blocking=False):
+        try:
+            refresh()
+        finally:
+            lock.release()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import NotFound, NotReady, VersionBroken
+from core.files import poll
 from index.base import VersionRegistry
 
 log = logging.getLogger("lore.active")
@@ -72,14 +73,9 @@ class ActiveVersion:
                     self._refresh()
                     self._read.set()
             return self._serving
-        due = time.monotonic() - self._checked >= self._interval
         # One request polls (and warms a new version, which can take a second on a large
-        # index); the requests meanwhile go on with the version being served, never queue.
-        if due and self._lock.acquire(blocking=False):
-            try:
-                self._refresh()
-            finally:
-                self._lock.release()
+        # index); the requests meanwhile go on with the version being served.
+        poll(self._lock, time.monotonic() - self._checked >= self._interval, self._refresh)
         return self._serving
 
     def current(self, key: str | None = None) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from answer.extractive import ExtractiveAnswerer
 from core.errors import LoreError
+from core.files import poll
 from guard.check import TextGuard
 from guard.config import GuardSettings
 from guard.injection import InjectionDetector
@@ -90,12 +91,7 @@ class Following:
         self._checked = time.monotonic()
 
     def current(self) -> Guarded:
-        due = time.monotonic() - self._checked >= self._interval
-        if due and self._lock.acquire(blocking=False):
-            try:
-                self._refresh()
-            finally:
-                self._lock.release()
+        poll(self._lock, time.monotonic() - self._checked >= self._interval, self._refresh)
         return self._built
 
     def refresh(self) -> None:
