@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from quality_score import write_section
 from quality_setup import bench_settings, ensure_index
 
-from lore.compose import build, load_embedder
+from lore.compose import build
+from lore.stores import load_embedder
 from pipeline.runner import run
 from pipeline.state import Query, State, need
 

@@ -30,9 +30,10 @@ from quality_score import write_section
 from core.models import Answer
 from core.text import normalise
 from core.tracing import Trace
-from lore.compose import build, ingestor, load_embedder
+from lore.compose import build
 from lore.replay import replay
 from lore.settings import Settings
+from lore.stores import ingestor, load_embedder
 from pipeline.cache_match import MatchRule, cached, score, terms_of
 from pipeline.cache_store import AnswerCache
 from pipeline.config import CacheSettings

@@ -29,8 +29,9 @@ from quality_score import write_section
 from api.app import limit_query_threads
 from guard.documents import DocumentGuard
 from guard.pii import JOIN
-from lore.compose import build, ingestor, load_embedder
+from lore.compose import build
 from lore.settings import Settings
+from lore.stores import ingestor, load_embedder
 from pipeline.runner import run
 from pipeline.state import Query, State
 

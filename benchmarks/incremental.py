@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ingestion.pipeline import Ingestor
 from ingestion.report import RunReport
-from lore import compose
-from lore.compose import load_embedder
+from lore import stores
 from lore.settings import Settings
+from lore.stores import load_embedder
 
 DEFAULT_DOCS = Path("/usr/share/doc/python3.11/html")
 EDITED_SHARE = 0.01  # 1% of the pages change between the two runs
@@ -75,7 +75,7 @@ def main(src: Path) -> None:
         pages = copy_pages(src, docs)
         embedder = load_embedder(settings)
         embedder.embed(["warm-up: first calls pay for lazy initialisation"] * 64)
-        ingestor = compose.ingestor(settings, embedder)
+        ingestor = stores.ingestor(settings, embedder)
         full = timed(ingestor, docs)
         edited = edit(pages)
         incremental = timed(ingestor, docs)

@@ -38,9 +38,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from machine import Load
 
-from lore import compose
-from lore.compose import load_embedder, load_ingest_embedder
+from lore import stores
 from lore.settings import Settings
+from lore.stores import load_embedder, load_ingest_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DOCS = ROOT.parent / "shared" / "datasets" / "rhdh" / "docs"
@@ -89,7 +89,7 @@ def measure(docs: Path, tmp: Path) -> dict[str, Any]:
     settings = Settings.of(home=tmp / "inproc")
     encoder = load_ingest_embedder(settings)
     encoder.embed(["warm-up: first calls pay for lazy initialisation"] * WARM_UP)
-    build = compose.ingestor(settings, encoder)
+    build = stores.ingestor(settings, encoder)
     wall, cpu, first = timed(build.run, docs, True)
     texts = [c.embed_text for c, _ in build.store.scan(first.version)]
     build.close()

@@ -44,8 +44,9 @@ from gateway.build import Gateway, build_gateway
 from gateway.config import GatewaySettings
 from gateway.local import LocalLLM, serve_local
 from gateway.messages import messages
-from lore.compose import Lore, build, ingestor, load_embedder
+from lore.compose import Lore, build
 from lore.settings import Settings
+from lore.stores import ingestor, load_embedder
 from pipeline.state import Query, need
 from tests.api.conftest import serving
 from tests.gateway.faults import DIE_AFTER_WORDS, fault_server

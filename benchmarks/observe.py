@@ -23,7 +23,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from quality_score import write_section
 
-from lore import compose
+from lore import compose, stores
 from lore.settings import Settings
 from pipeline.state import Query
 
@@ -44,9 +44,9 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     base = Settings.of(home=HOME, trust_file=ROOT / "data" / "trust.yaml")
-    encoder = compose.load_query_embedder(base)
-    if compose.open_registry(base).active() is None:
-        ingest = compose.ingestor(base, compose.load_embedder(base))
+    encoder = stores.load_query_embedder(base)
+    if stores.open_registry(base).active() is None:
+        ingest = stores.ingestor(base, stores.load_embedder(base))
         ingest.run(ROOT / "data" / "corpus", promote=True)
         ingest.close()
     questions = [json.loads(line)["question"] for line in

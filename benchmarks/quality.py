@@ -39,7 +39,7 @@ from answer.grounding import ground
 from core.tokenizer import reader_tokenizer
 from evaluation import EvalItem, load_eval_set
 from ingestion.cache import EmbeddingCache
-from lore.compose import load_embedder
+from lore.stores import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT.parent / "shared" / "datasets" / "rhdh"

@@ -15,8 +15,9 @@ from ingestion.cache import EmbeddingCache
 from ingestion.embedder import SentenceTransformerEmbedder
 from ingestion.pipeline import Ingestor
 from ingestion.trust import TrustConfig
-from lore.compose import Lore, build, open_registry, open_store
+from lore.compose import Lore, build
 from lore.settings import Settings
+from lore.stores import open_registry, open_store
 
 BENCH_ROOT = Path(tempfile.gettempdir()) / "lore-bench"
 CACHE = BENCH_ROOT / "embeddings.sqlite"

@@ -44,8 +44,9 @@ from query_scale import Growth, disk_mib, growth_table, plot
 from api.app import limit_query_threads
 from core.tokenizer import get_tokenizer
 from ingestion.cache import EmbeddingCache
-from lore.compose import build, load_embedder
+from lore.compose import build
 from lore.settings import Settings
+from lore.stores import load_embedder
 from retrieval.rerank import RerankWeights
 
 ROOT = Path(__file__).resolve().parents[1]

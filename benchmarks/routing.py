@@ -33,7 +33,8 @@ from answer.grounding import MARKER
 from evaluation import load_eval_set
 from evaluation.answer_metrics import token_f1
 from gateway.local import serve_local
-from lore.compose import Lore, build, load_embedder
+from lore.compose import Lore, build
+from lore.stores import load_embedder
 from pipeline.route import Rules
 from pipeline.runner import run
 from pipeline.state import Query, State

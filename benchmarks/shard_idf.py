@@ -26,8 +26,8 @@ from query_corpus import load_base
 
 from index.bm25 import doc_vector, index_terms, query_vector
 from ingestion.cache import EmbeddingCache
-from lore.compose import load_embedder
 from lore.settings import Settings
+from lore.stores import load_embedder
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "rhdh"
 TOP = 10

@@ -37,8 +37,8 @@ from index.base import DENSE, SPARSE
 from index.bm25 import doc_vector, index_terms, query_vector
 from index.edge import _INDEXES, EdgeStore, _point
 from ingestion.cache import EmbeddingCache
-from lore.compose import load_embedder
 from lore.settings import Settings
+from lore.stores import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "rhdh"

@@ -37,9 +37,9 @@ import numpy as np
 from http_load import request, run
 from machine import Load, rss_mib, tree_cpu_seconds
 
-from lore import compose
-from lore.compose import load_ingest_embedder
+from lore import stores
 from lore.settings import Settings
+from lore.stores import load_ingest_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "rhdh"
@@ -51,11 +51,11 @@ PRIME_CLIENTS = 8
 
 def ensure_index(home: Path, docs: Path) -> str:
     settings = Settings.of(home=home)
-    registry = compose.open_registry(settings)
+    registry = stores.open_registry(settings)
     active = registry.active()
     if active is not None:
         return active.id
-    build = compose.ingestor(settings, load_ingest_embedder(settings))
+    build = stores.ingestor(settings, load_ingest_embedder(settings))
     try:
         return build.run(docs, promote=True).version
     finally:

@@ -28,8 +28,8 @@ from sklearn.model_selection import StratifiedKFold
 from guard.features import features
 from guard.injection import MODEL, InjectionDetector
 from guard.rules import DIRECT, fired, prepared
-from lore.compose import load_embedder
 from lore.settings import Settings
+from lore.stores import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared" / "datasets" / "prompt-injections" / "train.jsonl"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.errors import Conflict, Forbidden
 from evaluation.gate import GateRefused
@@ -15,11 +15,14 @@ from index.versions import VersionRecord, check_deletable
 from ingestion.cleanup import drop
 from lore import promotion
 from lore.approvals import Action, Approval, Approvals
-from lore.compose import Lore, ensure_home
 from lore.guard_policy import Policy, PolicyStore, checked
 from lore.limits import principal_of
 from lore.releases import Kind
 from lore.settings import Settings
+from lore.stores import ensure_home
+
+if TYPE_CHECKING:
+    from lore.compose import Lore
 
 Outcome = VersionRecord | Approval  # done at once, or filed for a second admin
 

@@ -15,17 +15,21 @@ import json
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import Conflict
 from evaluation.gate import GATE_OFF, Decision, GateRefused, decide, promotable, switch
 from evaluation.runner import Bench, Progress, no_progress
 from index.base import VersionRegistry
 from index.versions import VersionRecord
-from lore.compose import Lore, build, ensure_home, open_registry
 from lore.guard_policy import PolicyStore
 from lore.releases import PIN_FIELD, Kind, Pin, registry_in, stable_digest
 from lore.settings import Settings
+from lore.stores import ensure_home, open_registry
 from pipeline.runner import Flow
+
+if TYPE_CHECKING:
+    from lore.compose import Lore
 
 # The packages whose code runs between a question and its answer: every layer below
 # `evaluation` in the import contract (pyproject.toml), which tests/test_layers.py checks.
@@ -104,6 +108,10 @@ def promote(
     if settings.gate.eval_set is None:
         return switch(registry, version, canary), Decision(True, GATE_OFF, None)
     promotable(registry, version)  # before any model loads
+    # The query side loads only for a gate: `lore ingest --promote` without an eval set never
+    # imports it (a fifth of that command's start-up).
+    from lore.compose import build
+
     owned = app is None
     app = app or build(settings)
     try:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
@@ -36,7 +36,6 @@ from answer.prompt import (
 )
 from core.errors import BadInput, NotReady
 from core.models import EXTRACTIVE
-from gateway.build import Gateway
 from gateway.config import check_chain
 from index.active import ActiveVersion
 from index.base import VersionRegistry
@@ -45,6 +44,9 @@ from index.versions import VersionRecord, VersionStatus
 from pipeline.config import RouteMode, RouteSettings
 from pipeline.route import Router, Rules
 from pipeline.state import Release, State
+
+if TYPE_CHECKING:
+    from gateway.build import Gateway
 
 FROM_FILE = "file"  # the model version name of the providers file's own `routes:`
 Chains = Mapping[str, tuple[str, ...]]

@@ -67,8 +67,8 @@ def sample_index(tmp_path_factory, embedder):
 
     Tests that change versions must build their own home; this one is shared.
     """
-    from lore.compose import ingestor
     from lore.settings import Settings
+    from lore.stores import ingestor
 
     settings = Settings.of(home=tmp_path_factory.mktemp("sample-home"), trust_file=TRUST)
     build = ingestor(settings, embedder)

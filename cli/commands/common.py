@@ -25,7 +25,7 @@ KeyOpt = Annotated[str | None, typer.Option(
 def admin_for(settings: Settings) -> Admin:
     """The admin actions on the settings' home, as the API's admin routes run them."""
     from lore.admin import Admin, approvals_of
-    from lore.compose import open_registry, open_store
+    from lore.stores import open_registry, open_store
 
     return Admin(settings, open_registry(settings), open_store(settings), approvals_of(settings))
 

@@ -19,7 +19,6 @@ from evaluation.dataset import EvalItem, load_eval_set
 from evaluation.runner import METRICS, Bench, EvalRun, run_eval
 from lore import promotion
 from lore.admin import Admin, Outcome
-from lore.compose import build
 
 console = Console()
 
@@ -37,6 +36,8 @@ def eval_command(
 ) -> None:
     """Evaluate a version on an eval set: report.json, report.md and chart.png under
     LORE_HOME/evals/."""
+    from lore.compose import build  # the query side: only the commands that ask load it
+
     items = load_eval_set(eval_set)  # a bad file fails before the model loads
     settings = settings_for(home)
     app = build(settings)

@@ -14,8 +14,8 @@ from rich.table import Table
 from cli.commands.common import HomeOpt, KeyOpt, admin_for, settings_for
 from cli.commands.progress import ingest_progress
 from core.errors import Conflict, NotFound
-from lore.compose import open_registry, open_store
 from lore.settings import Settings
+from lore.stores import open_registry, open_store
 from lore.versions import version_rows
 
 if TYPE_CHECKING:
@@ -65,8 +65,8 @@ def _ingest_once(settings: Settings, job: Job, store: IndexStore,
     from ingestion.runner import run_job
     from ingestion.runs import Outcome
     from ingestion.summary import summary_lines
-    from lore.compose import load_ingest_embedder
     from lore.promotion import unattended
+    from lore.stores import load_ingest_embedder
 
     with ingest_progress(console) as progress:
         record = run_job(job, store, registry, lambda: load_ingest_embedder(settings),
@@ -83,8 +83,8 @@ def _ingest_on_schedule(settings: Settings, job: Job, store: IndexStore,
     from ingestion.runner import run_job
     from ingestion.schedule import scheduled
     from ingestion.summary import summary_lines
-    from lore.compose import load_ingest_embedder
     from lore.promotion import unattended
+    from lore.stores import load_ingest_embedder
 
     def next_run() -> str:
         return f"next run {next_fire(cron, datetime.now()):%Y-%m-%d %H:%M}"

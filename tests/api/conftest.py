@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from ingestion.report import RunReport
 from ingestion.runner import Job, run_job
-from lore.compose import ingestor, open_registry, open_store
 from lore.promotion import unattended
 from lore.settings import Settings
+from lore.stores import ingestor, open_registry, open_store
 
 # Generous bound for a loopback server thread to start or stop; only reached on a hang.
 SERVER_WAIT_S = 30.0

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from lore.compose import open_registry
+from lore.stores import open_registry
 from tests.api.conftest import build
 
 TEXT = "# Parking\n\nVisitors park on level -2 of the garage; the barrier opens at reception.\n"

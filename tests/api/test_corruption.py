@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from lore.compose import open_registry
 from lore.settings import Settings
+from lore.stores import open_registry
 
 ASK = {"question": "How many leave days?"}
 FRESH = {"Cache-Control": "no-cache"}  # the damaged index is read, not the cached answer

@@ -14,7 +14,7 @@ import pytest
 
 from evaluation import cache
 from evaluation.dataset import EvalItem, load_eval_set
-from lore import compose, promotion
+from lore import compose, promotion, stores
 from lore.compose import Lore
 from lore.settings import Settings
 from tests.conftest import copy_home
@@ -30,7 +30,7 @@ MakeLore = Callable[..., Lore]
 
 
 def build(settings: Settings, embedder, root: Path) -> str:
-    ingestor = compose.ingestor(settings, embedder)
+    ingestor = stores.ingestor(settings, embedder)
     try:
         return ingestor.run(root).version
     finally:

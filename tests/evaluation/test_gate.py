@@ -16,9 +16,10 @@ from core.errors import BadInput, Conflict
 from evaluation import gate
 from evaluation.cache import run_key, set_hash
 from evaluation.runner import METRICS
-from lore.compose import Lore, open_registry
+from lore.compose import Lore
 from lore.promotion import promote, query_key, unattended
 from lore.settings import Settings
+from lore.stores import open_registry
 from tests.evaluation.conftest import CORPUS, EVAL_SET, MakeLore, build
 
 LIMITS = {"hit@5": 0.02, "context_recall": 0.02, "false_abstention": 0.05}

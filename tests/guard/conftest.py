@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lore.compose import ingestor
 from lore.settings import Settings
+from lore.stores import ingestor
 
 INJECTED = "notes/maintenance.md"
 HIDDEN = "product/banner.html"

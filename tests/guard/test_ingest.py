@@ -15,8 +15,8 @@ from index.edge import EdgeStore
 from index.qdrant_server import QdrantServerStore
 from ingestion.runs import Outcome, RunRecord
 from ingestion.summary import summary_lines
-from lore.compose import ingestor, open_store
 from lore.settings import Settings
+from lore.stores import ingestor, open_store
 from tests.guard.conftest import DOCS, HIDDEN, INJECTED, build_index, write
 
 

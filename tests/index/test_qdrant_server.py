@@ -144,8 +144,8 @@ def test_collections_are_named_by_prefix(client: AliasCallLog) -> None:
 def test_wiring_picks_the_backend_from_the_url(tmp_path) -> None:
     from index.edge import EdgeStore
     from index.registry import Registry
-    from lore.compose import open_registry, open_store
     from lore.settings import Settings
+    from lore.stores import open_registry, open_store
 
     # Nothing listens on port 1: building the client sends nothing that must succeed.
     remote = Settings.of(home=tmp_path / "home", qdrant_url="http://127.0.0.1:1")

@@ -13,7 +13,7 @@ import pytest
 from index.base import VersionRegistry
 from ingestion.pipeline import Ingestor
 from ingestion.trust import TrustConfig
-from lore import compose
+from lore import stores
 from lore.settings import Settings
 
 # Four documents of a fictional company's handbook; `runbook.md` is long enough to become
@@ -74,7 +74,7 @@ def make_ingestor(tmp_path: Path, embedder) -> Iterator[MakeIngestor]:
 
     def make(trust: TrustConfig | None = None, **overrides: Any) -> Ingestor:
         settings = Settings.of(home=tmp_path / "home", **overrides)
-        ingestor = replace(compose.ingestor(settings, embedder), trust=trust or TrustConfig())
+        ingestor = replace(stores.ingestor(settings, embedder), trust=trust or TrustConfig())
         made.append(ingestor)
         return ingestor
 

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from index.versions import VersionStatus
 from ingestion.runner import Job, run_job
-from lore.compose import open_registry, open_store
 from lore.promotion import unattended
 from lore.settings import Settings
+from lore.stores import open_registry, open_store
 from tests.conftest import ask
 from tests.ingestion.conftest import MakeIngestor, active_id
 
@@ -31,7 +31,7 @@ import sys, time
 from pathlib import Path
 from ingestion.runner import Job, run_job
 from lore.settings import Settings
-from lore.compose import load_embedder, open_registry, open_store
+from lore.stores import load_embedder, open_registry, open_store
 from lore.promotion import unattended
 
 def progress(stage, done, total):

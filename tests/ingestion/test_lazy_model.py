@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lore import compose
+from lore import stores
 from lore.settings import Settings
 
 LORE = Path(sys.executable).parent / "lore"
@@ -29,7 +29,7 @@ def imported(importtime: str) -> set[str]:
 def test_an_unchanged_reingest_never_imports_the_model(tmp_path: Path, corpus: Path,
                                                        embedder) -> None:
     settings = Settings.of(home=tmp_path / "home")
-    build = compose.ingestor(settings, embedder)
+    build = stores.ingestor(settings, embedder)
     try:
         first = build.run(corpus, promote=True)
     finally:

@@ -65,8 +65,8 @@ def test_a_model_that_cannot_be_exported_is_served_with_torch(
     tmp_path: Path, monkeypatch, caplog
 ) -> None:
     from ingestion.embedder import SentenceTransformerEmbedder
-    from lore.compose import load_query_embedder
     from lore.settings import Settings
+    from lore.stores import load_query_embedder
     from retrieval.config import QueryEncoder
 
     def refuse(*_: object) -> None:

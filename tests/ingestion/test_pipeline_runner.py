@@ -13,9 +13,9 @@ from index.versions import VersionStatus
 from ingestion.lock import IngestRunning, ingest_lock
 from ingestion.runner import Job, run_job
 from ingestion.runs import Outcome, read_records
-from lore.compose import open_registry, open_store
 from lore.promotion import unattended
 from lore.settings import Settings
+from lore.stores import open_registry, open_store
 from tests.conftest import CORPUS, TRUST, copy_home
 from tests.ingestion.conftest import active_id
 

@@ -12,9 +12,9 @@ from ingestion.cron import parse_cron
 from ingestion.runner import Job, run_job
 from ingestion.runs import Outcome, read_records
 from ingestion.schedule import MAX_NAP, scheduled, ticks
-from lore.compose import open_registry, open_store
 from lore.promotion import unattended
 from lore.settings import Settings
+from lore.stores import open_registry, open_store
 from tests.ingestion.conftest import active_id
 
 
