@@ -49,6 +49,11 @@ class IndexStore(Protocol):
         """Every chunk with its dense vector (carry-over into the next version)."""
         ...
 
+    def weights(self, version: str) -> dict[str, SparseVector]:
+        """Every chunk's BM25 weights by chunk id, as stored (a version of the very same
+        texts has the very same weights)."""
+        ...
+
     def count(self, version: str) -> int: ...
 
     def warm(self, version: str) -> int:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import qdrant_edge as qe
@@ -192,6 +193,23 @@ class EdgeStore:
                 yield from_payload(r.id, r.payload or {}), vector
             if offset is None:
                 return
+
+    def weights(self, version: str) -> dict[str, SparseVector]:
+        shard = self._shard(version)
+        out: dict[str, SparseVector] = {}
+        offset = None
+        while True:
+            request = qe.ScrollRequest(
+                offset=offset, limit=PAGE, with_payload=False, with_vector=[SPARSE]
+            )
+            with _reading(version):
+                records, offset = shard.scroll(request)
+            for r in records:
+                vectors: Any = r.vector  # named vectors: SPARSE has .indices and .values
+                bm25 = vectors[SPARSE]
+                out[str(r.id)] = SparseVector(tuple(bm25.indices), tuple(bm25.values))
+            if offset is None:
+                return out
 
     def count(self, version: str) -> int:
         shard = self._shard(version)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
@@ -202,6 +203,21 @@ class QdrantServerStore:
                 yield from_payload(r.id, r.payload or {}), vector
             if offset is None:
                 return
+
+    def weights(self, version: str) -> dict[str, SparseVector]:
+        out: dict[str, SparseVector] = {}
+        offset: models.ExtendedPointId | None = None
+        while True:
+            with self._existing(version) as name:
+                records, offset = self.client.scroll(
+                    name, offset=offset, limit=PAGE, with_payload=False, with_vectors=[SPARSE]
+                )
+            for r in records:
+                vectors: Any = r.vector  # named vectors: SPARSE has .indices and .values
+                bm25 = vectors[SPARSE]
+                out[str(r.id)] = SparseVector(tuple(bm25.indices), tuple(bm25.values))
+            if offset is None:
+                return out
 
     def count(self, version: str) -> int:
         with self._existing(version) as name:

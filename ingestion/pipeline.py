@@ -96,7 +96,7 @@ class Ingestor:
         created = pool.submit(self.store.create, record.id, self.embedder.dim)
         try:
             collected = self._collect(plan, report, progress)
-            dense, sparse = self._weights(collected, report)
+            dense, sparse = self._weights(plan, collected, report)
             created.result()
             self._write(record.id, collected.chunks, dense, sparse, progress)
         except BaseException as exc:
@@ -204,12 +204,19 @@ class Ingestor:
         embedding.add(chunks)
         return True
 
-    def _weights(self, got: Collected, report: RunReport) -> tuple[np.ndarray, list[SparseVector]]:
+    def _weights(self, plan: Plan, got: Collected,
+                 report: RunReport) -> tuple[np.ndarray, list[SparseVector]]:
         """Every chunk's dense vector and BM25 weights, in order."""
         dense = np.stack([got.vectors[c.id] for c in got.chunks])
-        # BM25 weights depend on the version's average length: recomputed for carried chunks too.
-        sparse = doc_vectors([c.embed_text for c in got.chunks], self.settings.bm25_k1,
-                             self.settings.bm25_b)
+        # BM25 weights depend on the version's average length: recomputed for carried chunks
+        # too, unless the texts are the very ones of the version built on (read back, not
+        # tokenized again: a third of an unchanged re-ingest).
+        if plan.same_texts and plan.previous.version is not None:
+            stored = self.store.weights(plan.previous.version)
+            sparse = [stored[c.id] for c in got.chunks]
+        else:
+            sparse = doc_vectors([c.embed_text for c in got.chunks], self.settings.bm25_k1,
+                                 self.settings.bm25_b)
         report.chunks = len(got.chunks)
         report.reused = report.chunks - report.embedded
         for c in got.chunks:

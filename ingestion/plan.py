@@ -35,9 +35,15 @@ class Plan:
     seconds: float  # spent planning, part of the run's time
 
     @property
+    def same_texts(self) -> bool:
+        """Every document carried over and none gone: the new version holds the very texts of
+        the one it is built on (its trust may differ), so their BM25 weights too."""
+        return self.previous.reusable and not self.changes.any
+
+    @property
     def nothing_to_do(self) -> bool:
         """Same files, same pipeline settings, same trust: a new version would be a copy."""
-        return self.previous.reusable and not self.changes.any and not self.retrusted
+        return self.same_texts and not self.retrusted
 
     def report(self, version: str) -> RunReport:
         c = self.changes

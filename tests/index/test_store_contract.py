@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import BadInput, Conflict, NotFound
 from core.models import Filters
-from index.bm25 import query_vector, tokenize
+from index.bm25 import doc_vectors, query_vector, tokenize
 
 # Fixtures come from conftest.py (`store`, `built`); test modules import nothing from it, so
 # their names never clash with other test folders'.
@@ -122,6 +122,15 @@ class TestIndexStore:
             got, got_vector = scanned[chunk.id]
             assert got == chunk
             np.testing.assert_allclose(got_vector, vector, atol=1e-5)
+
+    def test_weights_read_back_as_written(self, built) -> None:
+        """As float32, which is what the engine stores: a copy of them writes the same."""
+        written = doc_vectors([c.text for c in built.chunks], 1.2, 0.75)
+        stored = built.store.weights("v1")
+        assert set(stored) == {c.id for c in built.chunks}
+        for chunk, vector in zip(built.chunks, written, strict=True):
+            assert stored[chunk.id].indices == vector.indices
+            np.testing.assert_allclose(stored[chunk.id].values, vector.values, rtol=1e-6)
 
     def test_drop(self, fresh) -> None:
         fresh.store.drop("v1")

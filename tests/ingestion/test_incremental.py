@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.bm25 import doc_vectors
 from ingestion.changes import Changes, compare
 from ingestion.trust import TrustConfig, TrustRule
 from tests.ingestion.conftest import DOCS, MakeIngestor
@@ -78,3 +79,23 @@ def test_trust_change_restamps_carried_chunks(corpus: Path, make_ingestor: MakeI
     stamps = {(c.source, c.trust, c.tags) for c, _ in ingestor.store.scan(again.version)}
     assert stamps == {("hr/leave.md", 0.2, ("hr",)), ("hr/expenses.md", 0.2, ("hr",)),
                       ("ops/oncall.txt", 0.7, ()), ("ops/runbook.md", 0.7, ())}
+
+
+def test_bm25_weights_follow_the_version_texts(corpus: Path, make_ingestor: MakeIngestor):
+    """An unchanged folder's version reads its weights back from the one it is built on; once
+    a document changes, the average length moves and every chunk is weighed again."""
+    ingestor = make_ingestor()
+    v1 = ingestor.run(corpus, promote=True).version
+    v2 = ingestor.run(corpus, promote=True).version
+    assert ingestor.store.weights(v2) == ingestor.store.weights(v1)
+    (corpus / EXPENSES).write_text("# Expenses\n\n" + "Hotels are reimbursed up to EUR 210. " * 9)
+    v3 = ingestor.run(corpus).version
+    texts = {c.id: c.embed_text for c, _ in ingestor.store.scan(v3)}
+    fresh = dict(zip(texts, doc_vectors(list(texts.values()), 1.2, 0.75), strict=True))
+    stored = ingestor.store.weights(v3)
+    assert stored.keys() == fresh.keys()
+    for chunk_id, vector in fresh.items():
+        assert stored[chunk_id].indices == vector.indices
+        np.testing.assert_allclose(stored[chunk_id].values, vector.values, rtol=1e-6)
+    carried = set(stored) & set(ingestor.store.weights(v1))
+    assert carried and any(stored[i] != ingestor.store.weights(v1)[i] for i in carried)
