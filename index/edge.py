@@ -27,6 +27,7 @@ from index.payload import (
     conditions,
     from_payload,
     neighbour_conditions,
+    stored_sparse,
     to_payload,
 )
 
@@ -178,38 +179,28 @@ class EdgeStore:
         chunks = [from_payload(r.id, r.payload or {}) for r in records]
         return sorted(chunks, key=lambda c: c.position)
 
-    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
-        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
+    def _records(self, version: str, vector: str, payload: bool) -> Iterator[Any]:
+        """Every point of `version` with `vector` (and its payload), a page at a time."""
         shard = self._shard(version)
         offset = None
         while True:
             request = qe.ScrollRequest(
-                offset=offset, limit=PAGE, with_payload=True, with_vector=[DENSE]
+                offset=offset, limit=PAGE, with_payload=payload, with_vector=[vector]
             )
             with _reading(version):
                 records, offset = shard.scroll(request)
-            for r in records:
-                vector = np.asarray(r.vector[DENSE], dtype=np.float32)  # type: ignore[index, call-overload]
-                yield from_payload(r.id, r.payload or {}), vector
+            yield from records
             if offset is None:
                 return
 
+    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
+        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
+        for r in self._records(version, DENSE, payload=True):
+            yield from_payload(r.id, r.payload or {}), np.asarray(r.vector[DENSE], np.float32)
+
     def weights(self, version: str) -> dict[str, SparseVector]:
-        shard = self._shard(version)
-        out: dict[str, SparseVector] = {}
-        offset = None
-        while True:
-            request = qe.ScrollRequest(
-                offset=offset, limit=PAGE, with_payload=False, with_vector=[SPARSE]
-            )
-            with _reading(version):
-                records, offset = shard.scroll(request)
-            for r in records:
-                vectors: Any = r.vector  # named vectors: SPARSE has .indices and .values
-                bm25 = vectors[SPARSE]
-                out[str(r.id)] = SparseVector(tuple(bm25.indices), tuple(bm25.values))
-            if offset is None:
-                return out
+        return {str(r.id): stored_sparse(r.vector[SPARSE])
+                for r in self._records(version, SPARSE, payload=False)}
 
     def count(self, version: str) -> int:
         shard = self._shard(version)

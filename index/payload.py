@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import BadInput
-from core.models import Chunk, Filters
+from core.models import Chunk, Filters, SparseVector
 
 # Payload fields that carry a payload index, with the index kind (see edge.py / other backends).
 KEYWORD_FIELDS = ("source", "dirs", "tags", "flag")
@@ -154,3 +154,9 @@ def check_ids(ids: Sequence[str]) -> None:
         if not canonical:
             raise BadInput(f"chunk id {point_id!r} is not a UUID like "
                            "'0d32b48a-f2b7-5d5c-bca3-e48537f267c2'")
+
+
+def stored_sparse(vector: Any) -> SparseVector:
+    """A sparse vector as an engine hands it back (Edge's and qdrant-client's both carry
+    `indices` and `values`)."""
+    return SparseVector(tuple(vector.indices), tuple(vector.values))

@@ -31,6 +31,7 @@ from index.payload import (
     conditions,
     from_payload,
     neighbour_conditions,
+    stored_sparse,
     to_payload,
 )
 from index.qdrant_filter import qdrant_filter
@@ -190,34 +191,26 @@ class QdrantServerStore:
         chunks = [from_payload(r.id, r.payload or {}) for r in records]
         return sorted(chunks, key=lambda c: c.position)
 
-    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
-        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
+    def _records(self, version: str, vector: str, payload: bool) -> Iterator[Any]:
+        """Every point of `version` with `vector` (and its payload), a page at a time."""
         offset: models.ExtendedPointId | None = None
         while True:
             with self._existing(version) as name:
                 records, offset = self.client.scroll(
-                    name, offset=offset, limit=PAGE, with_payload=True, with_vectors=[DENSE]
+                    name, offset=offset, limit=PAGE, with_payload=payload, with_vectors=[vector]
                 )
-            for r in records:
-                vector = np.asarray(r.vector[DENSE], dtype=np.float32)  # type: ignore[index, call-overload]
-                yield from_payload(r.id, r.payload or {}), vector
+            yield from records
             if offset is None:
                 return
 
+    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
+        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
+        for r in self._records(version, DENSE, payload=True):
+            yield from_payload(r.id, r.payload or {}), np.asarray(r.vector[DENSE], np.float32)
+
     def weights(self, version: str) -> dict[str, SparseVector]:
-        out: dict[str, SparseVector] = {}
-        offset: models.ExtendedPointId | None = None
-        while True:
-            with self._existing(version) as name:
-                records, offset = self.client.scroll(
-                    name, offset=offset, limit=PAGE, with_payload=False, with_vectors=[SPARSE]
-                )
-            for r in records:
-                vectors: Any = r.vector  # named vectors: SPARSE has .indices and .values
-                bm25 = vectors[SPARSE]
-                out[str(r.id)] = SparseVector(tuple(bm25.indices), tuple(bm25.values))
-            if offset is None:
-                return out
+        return {str(r.id): stored_sparse(r.vector[SPARSE])
+                for r in self._records(version, SPARSE, payload=False)}
 
     def count(self, version: str) -> int:
         with self._existing(version) as name:
