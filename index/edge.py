@@ -16,6 +16,7 @@ from core.errors import Conflict, LoreError, NotFound, VersionBroken
 from core.models import Chunk, Filters, Hit, SparseVector
 from index.base import DENSE, SPARSE
 from index.edge_filter import edge_filter
+from index.paged import PagedReads
 from index.payload import (
     BATCH,
     FLOAT_FIELDS,
@@ -27,7 +28,6 @@ from index.payload import (
     conditions,
     from_payload,
     neighbour_conditions,
-    stored_sparse,
     to_payload,
 )
 
@@ -69,7 +69,7 @@ def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> qe.Point:
     return qe.Point(chunk.id, vectors, to_payload(chunk))
 
 
-class EdgeStore:
+class EdgeStore(PagedReads):
     """Opened shards are cached per version. One EdgeShard served queries from 8 threads at
     once without errors or wrong results, so queries take no lock; the lock only keeps two
     threads from loading the same version twice and guards the cache."""
@@ -192,15 +192,6 @@ class EdgeStore:
             yield from records
             if offset is None:
                 return
-
-    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
-        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
-        for r in self._records(version, DENSE, payload=True):
-            yield from_payload(r.id, r.payload or {}), np.asarray(r.vector[DENSE], np.float32)
-
-    def weights(self, version: str) -> dict[str, SparseVector]:
-        return {str(r.id): stored_sparse(r.vector[SPARSE])
-                for r in self._records(version, SPARSE, payload=False)}
 
     def count(self, version: str) -> int:
         shard = self._shard(version)

@@ -20,6 +20,7 @@ from core.errors import BadInput, Conflict, IndexBuildError, NotFound
 from core.models import Chunk, Filters, Hit, SparseVector
 from index.base import DENSE, SPARSE
 from index.config import BackendSettings
+from index.paged import PagedReads
 from index.payload import (
     BATCH,
     FLOAT_FIELDS,
@@ -31,7 +32,6 @@ from index.payload import (
     conditions,
     from_payload,
     neighbour_conditions,
-    stored_sparse,
     to_payload,
 )
 from index.qdrant_filter import qdrant_filter
@@ -59,7 +59,7 @@ def _point(chunk: Chunk, dense: np.ndarray, sparse: SparseVector) -> models.Poin
     return models.PointStruct(id=chunk.id, vector=vectors, payload=to_payload(chunk))
 
 
-class QdrantServerStore:
+class QdrantServerStore(PagedReads):
     """Borrows `client`: `close` leaves it open for the registry sharing it; its maker closes
     it. The client holds no per-version state, so `release` has nothing to do. `layout`: how
     each version's collection is sharded, replicated, stored and indexed (index/config.py)."""
@@ -202,15 +202,6 @@ class QdrantServerStore:
             yield from records
             if offset is None:
                 return
-
-    def scan(self, version: str) -> Iterator[tuple[Chunk, np.ndarray]]:
-        """Every chunk with its dense vector, as stored (Cosine: unit length)."""
-        for r in self._records(version, DENSE, payload=True):
-            yield from_payload(r.id, r.payload or {}), np.asarray(r.vector[DENSE], np.float32)
-
-    def weights(self, version: str) -> dict[str, SparseVector]:
-        return {str(r.id): stored_sparse(r.vector[SPARSE])
-                for r in self._records(version, SPARSE, payload=False)}
 
     def count(self, version: str) -> int:
         with self._existing(version) as name:
