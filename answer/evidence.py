@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 
 from answer.relevance import Embed
 from core.models import Context
 from core.text import CONTENT_STOP_WORDS, surface_words
+from retrieval.spelling import closest
 
 # The blend, swept on the dev sets (docs/abstention.md): the sentence cosine carries most of
 # the semantic say (AUC 0.86 alone, answerable against unanswerable rhdh questions), the top
@@ -29,15 +29,10 @@ from core.text import CONTENT_STOP_WORDS, surface_words
 SENTENCE_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.2
 # Below this blended score the context does not answer. Swept on rhdh dev + the 45 questions of
-# benchmarks/rhdh-unanswerable.jsonl: 12.2% of the answerable questions refused, 11.1% of the
-# unanswerable ones answered (held out: 7.9% of rhdh-unanswerable-2.jsonl's 38); 0.54 refuses
-# 11.0% and answers 15.6%, 0.58 refuses 16.5% (docs/abstention.md).
+# benchmarks/rhdh-unanswerable.jsonl (benchmarks/abstention.py): with the spell step, 9.8% of the
+# answerable questions refused, 11.1% of the unanswerable ones answered (held out: 7.9% of
+# rhdh-unanswerable-2.jsonl's 38); 0.54 refuses 7.1% and answers 17.8%, 0.58 refuses 12.2%.
 THRESHOLD = 0.56
-# A misspelt name ("Cloudwathc", "OpnShft") still names what the context holds: a word at
-# least this similar (difflib ratio) to a context word is that word.
-TYPO_RATIO = 0.8
-# Where a name can still be a typo of a context word: shorter words are too close to others.
-MIN_TYPO_LEN = 4
 # Sources listed under an abstention, never as an answer.
 SEE_ALSO = 3
 
@@ -86,17 +81,11 @@ def absent_names(question: str, context_words: Iterable[str],
     out = []
     for name in names(question):
         low = name.casefold()
-        if low in known or indexed(name) or _misspells(low, known):
+        # A misspelt name ("Cloudwathc") still names what the context holds.
+        if low in known or indexed(name) or closest(low, known) is not None:
             continue
         out.append(name)
     return tuple(out)
-
-
-def _misspells(word: str, known: set[str]) -> bool:
-    if len(word) < MIN_TYPO_LEN:
-        return False
-    return any(SequenceMatcher(None, word, k).ratio() >= TYPO_RATIO for k in known
-               if abs(len(k) - len(word)) <= 2)
 
 
 def decide(signals: Signals, context: Context, threshold: float = THRESHOLD) -> Verdict:

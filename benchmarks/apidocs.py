@@ -54,12 +54,14 @@ def main(argv: list[str]) -> None:
     app = build(settings, encoder=embedder)
     items = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
     pages = named = abstained = 0
-    misses = []
+    misses, lost = [], []
     for item in items:
         state, _ = run(app.flows.evaluate, State(Query(item["question"])))
         top = [h.chunk.source for h in need(state.retrieval, "retrieval").hits[:TOP]]
         answer = need(state.answer, "answer")
         pages += item["page"] in top
+        if item["page"] not in top:
+            lost.append(f"{item['id']} ({item['page']}): {', '.join(Path(t).name for t in top)}")
         named += names_api(answer.text, item["api"])
         abstained += answer.abstained
         if not names_api(answer.text, item["api"]):
@@ -79,6 +81,7 @@ evaluate flow with the extractive answerer and the evidence step at their defaul
 Command: `.venv/bin/python benchmarks/apidocs.py{' --write' if args.write else ''}`
 """
     print(text)
+    print("Right page not in the top 5:\n  " + "\n  ".join(lost))
     print("Answers not naming the API:\n  " + "\n  ".join(misses))
     if args.write:
         write_section(ROOT / "docs" / "benchmarks.md", SECTION, text)

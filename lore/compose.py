@@ -14,6 +14,7 @@ from answer.base import Generator
 from answer.extractive import ExtractiveAnswerer
 from context.builder import ContextBuilder
 from core.errors import LoreError, VersionBroken
+from core.tokenizer import Tiktoken
 from core.tracing import Trace
 from gateway.build import Gateway, build_gateway
 from guard.check import TextGuard
@@ -37,6 +38,7 @@ from pipeline.cache import CacheRead, CacheWrite
 from pipeline.cache_store import AnswerCache
 from pipeline.evidence import Evidence
 from pipeline.flows import Caching, Flows, Parts
+from pipeline.retrieve import Spell
 from pipeline.runner import Flow, run
 from pipeline.state import Query, State
 from retrieval.hybrid import HybridRetriever
@@ -130,9 +132,10 @@ def build(
     guarding = guarding_for(settings.guard, encoder)
     observer = open_observer(settings, guarding.text.pii)
     caching = caching_for(settings, encoder, generator, observer)
+    retriever = HybridRetriever(store, encoder, settings.retrieval)
     parts = Parts(
-        limits=settings.request, active=active,
-        retriever=HybridRetriever(store, encoder, settings.retrieval),
+        limits=settings.request, active=active, retriever=retriever,
+        spell=Spell(retriever, Tiktoken()) if settings.retrieval.spell_correct else None,
         builder=ContextBuilder(store, generator.tokenizer, settings.context),
         generator=generator, recorder=stats, limiter=limiter, cache=caching, guard=guarding,
         # Whether to answer at all is the evidence step's call, for every generator: the

@@ -18,7 +18,7 @@ from core.models import Answer, Context
 from core.text import Analyzer, tokenize
 from core.tracing import annotate
 from index.base import IndexStore
-from index.bm25 import index_terms, query_vector
+from index.vocabulary import holds
 from pipeline.state import State, need
 
 
@@ -51,12 +51,7 @@ class Evidence:
         return replace(state, evidence=verdict, answer=answer, done=True)
 
     def _indexed(self, version: str) -> Callable[[str], bool]:
-        def indexed(word: str) -> bool:
-            terms = index_terms(word)
-            return bool(terms) and all(
-                self.store.search_sparse(version, query_vector([t]), 1) for t in terms)
-
-        return indexed
+        return lambda word: holds(self.store, version, word)
 
 
 def _words(context: Context) -> list[str]:

@@ -2,9 +2,9 @@
 new step (a guard, a cache, a router) belongs.
 
     search:   validate -> admit -> quarantine -> resolve_version -> resolve_release -> rewrite
-              -> retrieve -> assemble
+              -> retrieve -> spell -> assemble
     ask:      validate -> admit -> guard_in -> quarantine -> resolve_version -> resolve_release
-              -> cache_read -> rewrite -> retrieve -> assemble -> fence -> guard_fallback
+              -> cache_read -> rewrite -> retrieve -> spell -> assemble -> fence -> guard_fallback
               -> guard_stream -> reply -> evidence -> route -> generate
               -> verify -> guard_out -> cache_write -> meter -> record
     evaluate: ask without admit, the caches, meter and record (not serving traffic)
@@ -25,7 +25,7 @@ from pipeline.evidence import Evidence
 from pipeline.guard import Guarding, guard_steps
 from pipeline.limits import Admit, Limiter, Meter
 from pipeline.record import Record, Recorder
-from pipeline.retrieve import ResolveVersion, Retrieve, Rewrite
+from pipeline.retrieve import ResolveVersion, Retrieve, Rewrite, Spell
 from pipeline.route import Releases, ResolveRelease, Router, route_steps
 from pipeline.runner import Flow
 from pipeline.validate import Validate
@@ -48,6 +48,7 @@ class Parts:
     evidence: Evidence | None = None  # None: the generator alone decides to abstain
     releases: Releases | None = None  # None: the generator's own system prompt, one chain
     router: Router | None = None  # None: no fixed replies, one chain answers every question
+    spell: Spell | None = None  # None: the question searched as typed
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def flows(p: Parts) -> Flows:
     resolve = ResolveVersion(p.active)  # a pinned version, else the serving one (sticky canary)
     rewrite = Rewrite()  # a follow-up made standalone from the history
     retrieve = Retrieve(p.retriever)  # dense + BM25, fused, trust/freshness reranked, deduped
+    spell = (p.spell,) if p.spell else ()  # misspelt words corrected, searched again
     assemble = Assemble(p.builder, p.generator.system_prompt)  # within the reader's budget
     # Guards (pipeline/guard.py): the question after admit (a refused probe still counts
     # against the key's limits), flagged chunks filtered before the cache scopes by filters.
@@ -77,7 +79,7 @@ def flows(p: Parts) -> Flows:
     release = (ResolveRelease(p.releases),) if p.releases else ()
     r = route_steps(p.router)  # pipeline/route.py
     search = Flow("search", (validate, admit, *g.quarantine, resolve, *release, rewrite,
-                             retrieve, assemble))
+                             retrieve, *spell, assemble))
     cache = p.cache
     ask = Flow("ask", (
         validate, admit,
@@ -85,7 +87,7 @@ def flows(p: Parts) -> Flows:
         *g.quarantine,  # flagged chunks kept out inside the engine query (policy quarantine)
         resolve, *release,
         *([cache.read] if cache else []),  # a repeated question: the answer kept for it
-        rewrite, retrieve, assemble,
+        rewrite, retrieve, *spell, assemble,
         *g.fence,  # flagged passages wrapped as quoted data (policy fence)
         *g.fallback,  # a flagged question answered by quoting passages, no model
         *g.stream,  # a streamed draft goes out a checked, masked sentence at a time

@@ -1,14 +1,20 @@
-"""resolve_version, rewrite, retrieve: which index answers, what is searched, what is found."""
+"""resolve_version, rewrite, retrieve, spell: which index answers, what is searched, what is
+found."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from core.models import ScoredChunk
+from core.text import Analyzer, tokenize
+from core.tokenizer import Tokenizer
 from core.tracing import annotate
 from index.active import ActiveVersion
-from pipeline.state import State
+from index.vocabulary import holds
+from pipeline.state import State, need
 from retrieval.hybrid import HybridRetriever
 from retrieval.rewrite import standalone_query
+from retrieval.spelling import corrected, corrections, suspects
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,44 @@ class Retrieve:
                                       vector)
         annotate(hits=len(found.hits), duplicates=len(found.duplicates))
         return replace(state, retrieval=found)
+
+
+@dataclass(frozen=True)
+class Spell:
+    """Misspelt words of the question ("backstge") corrected against the words of the passages
+    found, and the search run again with the corrected question, which every later step reads
+    (retrieval/spelling.py). The user's own words stay the question shown and cached."""
+
+    retriever: HybridRetriever
+    reader: Tokenizer  # a BPE: a word that is one of its tokens is a common word, right as written
+    name = "spell"
+    always = False
+
+    def __call__(self, state: State) -> State:
+        q, version = state.query, state.version
+        words = suspects(state.standalone, _words(need(state.retrieval, "retrieval").hits),
+                         lambda word: self._vouched(version, word))
+        if not words:
+            return state
+        # The candidates are the words of every passage either search ranked, not only the
+        # top few: a typo that misleads the ranking still leaves its word among them.
+        s = self.retriever.settings
+        pool = self.retriever.search(version, state.standalone, q.filters,
+                                     max(s.dense_k, s.sparse_k))
+        fixes = corrections(words, _words(pool.hits))
+        annotate(corrected=len(fixes))
+        if not fixes:
+            return state
+        standalone = corrected(state.standalone, fixes)
+        again = self.retriever.search(version, standalone, q.filters, q.top_k)
+        return replace(state, standalone=standalone, retrieval=again)
+
+    def _vouched(self, version: str, word: str) -> bool:
+        # The leading space: how a BPE meets a word inside a sentence.
+        return (self.reader.count(" " + word.casefold()) == 1
+                or holds(self.retriever.store, version, word))
+
+
+def _words(hits: list[ScoredChunk]) -> set[str]:
+    return {w for h in hits for w in tokenize(
+        " ".join([h.chunk.title, *h.chunk.breadcrumbs, h.chunk.text]), Analyzer.PLAIN)}

@@ -24,6 +24,9 @@ class RetrievalSettings(BaseModel):
     trust_weight: float = 0.3
     freshness_half_life_days: float | None = None
     top_k: int = Field(default=8, ge=1)
+    # Misspelt question words corrected against the passages found, then searched again
+    # (retrieval/spelling.py): rhdh answerable refused 12.5% -> 10.6% (docs/abstention.md).
+    spell_correct: bool = True
     # How queries are embedded: "onnx" (onnxruntime, the same vectors in half the time of torch,
     # ingestion/onnx_embedder.py) or "torch" (sentence-transformers, as ingestion embeds).
     query_encoder: QueryEncoder = QueryEncoder.ONNX
