@@ -4,8 +4,8 @@ new step (a guard, a cache, a router) belongs.
     search:   validate -> admit -> quarantine -> resolve_version -> resolve_release -> rewrite
               -> retrieve -> spell -> assemble
     ask:      validate -> admit -> guard_in -> quarantine -> resolve_version -> resolve_release
-              -> cache_read -> rewrite -> retrieve -> spell -> assemble -> fence -> guard_fallback
-              -> guard_stream -> reply -> evidence -> route -> generate
+              -> cache_read -> rewrite -> retrieve -> spell -> assemble -> fence -> reply
+              -> evidence -> guard_fallback -> guard_stream -> route -> generate
               -> verify -> guard_out -> cache_write -> meter -> record
     evaluate: ask without admit, the caches, meter and record (not serving traffic)
 """
@@ -89,10 +89,12 @@ def flows(p: Parts) -> Flows:
         *([cache.read] if cache else []),  # a repeated question: the answer kept for it
         rewrite, retrieve, *spell, assemble,
         *g.fence,  # flagged passages wrapped as quoted data (policy fence)
+        *r.reply,  # a greeting, thanks or out-of-scope request: a fixed reply, no model
+        # Abstain, saying why, when nothing answers: before every answerer, the guard's
+        # quoting fallback included, so a flagged question is refused as honestly.
+        *([p.evidence] if p.evidence else []),
         *g.fallback,  # a flagged question answered by quoting passages, no model
         *g.stream,  # a streamed draft goes out a checked, masked sentence at a time
-        *r.reply,  # a greeting, thanks or out-of-scope request: a fixed reply, no model
-        *([p.evidence] if p.evidence else []),  # abstain, saying why, when nothing answers
         *r.route,  # no model, the cheap or the strong chain, by the question and its evidence
         Generate(p.generator, p.router.pick if p.router else None),  # a draft citing [n]
         Verify(),  # claims checked against what they cite; unsupported ones dropped

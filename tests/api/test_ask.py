@@ -14,10 +14,11 @@ from core.text import squash
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "eval.jsonl"
 # One question per format (PDF, DOCX, CSV, PPTX, EML, Markdown) with a single expected source.
-# hr-pto-carryover ("unused vacation days", the handbook says "PTO") is refused by the evidence
-# step: a measured false refusal (docs/abstention.md), so it is not among the known answers.
+# hr-pto-carryover ("unused vacation days", the handbook says "PTO") and sec-production-mfa
+# ("text-message codes", the policy says "SMS", evidence 0.49) are refused by the evidence step:
+# measured false refusals (docs/abstention.md), so they are not among the known answers.
 KNOWN = (
-    "hr-remote-work", "hr-parental-leave", "sec-production-mfa",
+    "hr-remote-work", "hr-parental-leave",
     "prod-atlas150-price", "prod-fm5-date", "ops-office-parking", "rel-postgres-version",
 )
 # The handbook page printing each reference context (read off the PDF with pypdf).
