@@ -56,10 +56,12 @@ def answer(app: Lore, rules: Rules, question: str) -> tuple[str, str, str, float
     a, route, usage = state.answer, state.route, state.draft.usage if state.draft else None
     text, tokens = (a.text if a else ""), (usage.input_tokens + usage.output_tokens
                                            if usage else 0)
-    if state.guard_in is not None and state.guard_in.action == "extractive":
-        return "input guard's extractive fallback", "flagged", text, ms, tokens
+    # The evidence step runs before the guard's fallback: a flagged question it refused is
+    # an abstention, the fallback's row holds the flagged questions answered by quoting.
     if state.evidence is not None and not state.evidence.answer:
         return "abstained (evidence step)", "evidence", text, ms, tokens
+    if state.guard_in is not None and state.guard_in.action == "extractive":
+        return "input guard's extractive fallback", "flagged", text, ms, tokens
     if route is not None and route.rule != "no_model":
         return route.target, route.rule, text, ms, tokens
     decided = rules.decide(question, 0, state.evidence.score if state.evidence else None)
