@@ -14,12 +14,12 @@ from answer.evidence import Signals, absent_names, decide, similarity
 from answer.extractive import coverage
 from answer.grounding import NOT_FOUND
 from answer.relevance import Embed
-from core.models import Answer, Context
-from core.text import Analyzer, tokenize
+from core.models import Answer
 from core.tracing import annotate
 from index.base import IndexStore
 from index.vocabulary import holds
 from pipeline.state import State, need
+from retrieval.spelling import words_of
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Evidence:
         hits = need(state.retrieval, "retrieval").hits
         top = hits[0].breakdown.dense_score if hits else None
         signals = Signals(
-            absent=absent_names(question, _words(context), self._indexed(state.version)),
+            absent=absent_names(question, words_of(context.passages), self._indexed(state.version)),
             similarity=similarity(question, quotable, self.embed),
             retrieval=max(0.0, top or 0.0),
             coverage=lexical,
@@ -53,7 +53,3 @@ class Evidence:
     def _indexed(self, version: str) -> Callable[[str], bool]:
         return lambda word: holds(self.store, version, word)
 
-
-def _words(context: Context) -> list[str]:
-    return [w for p in context.passages
-            for w in tokenize(" ".join([p.title, *p.breadcrumbs, p.text]), Analyzer.PLAIN)]

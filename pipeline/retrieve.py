@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from core.models import ScoredChunk
-from core.text import Analyzer, tokenize
 from core.tokenizer import Tokenizer
 from core.tracing import annotate
 from index.active import ActiveVersion
@@ -14,7 +12,7 @@ from index.vocabulary import holds
 from pipeline.state import State, need
 from retrieval.hybrid import HybridRetriever
 from retrieval.rewrite import standalone_query
-from retrieval.spelling import corrected, corrections, suspects
+from retrieval.spelling import corrected, corrections, suspects, words_of
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,8 @@ class Spell:
 
     def __call__(self, state: State) -> State:
         q, version = state.query, state.version
-        words = suspects(state.standalone, _words(need(state.retrieval, "retrieval").hits),
+        hits = need(state.retrieval, "retrieval").hits
+        words = suspects(state.standalone, words_of(h.chunk for h in hits),
                          lambda word: self._vouched(version, word))
         if not words:
             return state
@@ -83,7 +82,7 @@ class Spell:
         s = self.retriever.settings
         pool = self.retriever.search(version, state.standalone, q.filters,
                                      max(s.dense_k, s.sparse_k))
-        fixes = corrections(words, _words(pool.hits))
+        fixes = corrections(words, words_of(h.chunk for h in pool.hits))
         annotate(corrected=len(fixes))
         if not fixes:
             return state
@@ -96,7 +95,3 @@ class Spell:
         return (self.reader.count(" " + word.casefold()) == 1
                 or holds(self.retriever.store, version, word))
 
-
-def _words(hits: list[ScoredChunk]) -> set[str]:
-    return {w for h in hits for w in tokenize(
-        " ".join([h.chunk.title, *h.chunk.breadcrumbs, h.chunk.text]), Analyzer.PLAIN)}

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
+from typing import Protocol
 
-from core.text import CONTENT_STOP_WORDS, surface_words
+from core.text import CONTENT_STOP_WORDS, Analyzer, surface_words, tokenize
 
 # A misspelt word ("Cloudwathc", "OpnShft") is the known word it is at least this similar to
 # (difflib ratio): on the rhdh dev questions every correction at 0.8 was the intended word.
@@ -26,6 +27,23 @@ MIN_TYPO_LEN = 4
 MAX_LENGTH_GAP = 2
 
 Fix = tuple[str, str]  # (the word as written, the word it stands for)
+
+
+class Headed(Protocol):
+    """A chunk or a passage: text under a title and a section path."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def breadcrumbs(self) -> tuple[str, ...]: ...
+    @property
+    def text(self) -> str: ...
+
+
+def words_of(texts: Iterable[Headed]) -> set[str]:
+    """The casefolded words of the texts, their titles and section paths: what is known."""
+    return {w for t in texts
+            for w in tokenize(" ".join([t.title, *t.breadcrumbs, t.text]), Analyzer.PLAIN)}
 
 
 def closest(word: str, known: Iterable[str]) -> str | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval.spelling import closest, corrected, corrections, suspects
+from core.models import Passage
+from retrieval.spelling import closest, corrected, corrections, suspects, words_of
 
 KNOWN = {"backstage", "custom", "config", "author", "default", "might", "time", "helm",
          "extensions", "policy", "password"}
@@ -45,3 +46,11 @@ def test_ties_go_the_same_way_in_every_process() -> None:
 def test_every_place_a_word_stands_is_corrected() -> None:
     fixes = [("polcy", "policy")]
     assert corrected("polcy? the polcy.", fixes) == "policy? the policy."
+
+
+def test_what_is_known_includes_titles_and_section_paths() -> None:
+    passage = Passage(source="a.md", title="Install Guide", breadcrumbs=("Helm", "TLS Setup"),
+                      page=None, chunk_ids=("c1",), text="Run the Operator.", score=1.0, tokens=5,
+                      position=0)
+    assert words_of([passage]) == {"install", "guide", "helm", "tls", "setup", "run", "the",
+                                   "operator"}
