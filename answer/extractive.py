@@ -14,7 +14,7 @@ from core.tokenizer import Tokenizer, reader_tokenizer
 
 # Swept in docs/tuning.md: against 0.35, 0.30 refuses fewer answerable questions (rhdh dev 48% ->
 # 39%, sample set 19% -> 12%) and still abstains on 5 of the 6 unanswerable sample questions;
-# 0.25 answers a second one. Same value as Settings.min_evidence.
+# 0.25 answers a second one.
 DEFAULT_THRESHOLD = 0.3
 # Sentences chosen for their relevance; each brings the sentence after it in its passage (the
 # condition, command or step that finishes it) while the answer stays within MAX_WORDS. The
@@ -112,17 +112,18 @@ class ExtractiveAnswerer:
         return chosen
 
 
-def coverage(question: str, context: Context) -> tuple[float, list[str]]:
+def coverage(question: str, context: Context) -> tuple[float, list[str], list[str]]:
     """The lexical evidence of the sentences an answer would lead with (the relevance the
-    threshold of this answerer sees), and the quotable sentences it chose among."""
+    threshold of this answerer sees), the quotable sentences it chose among, and the name of
+    the section each stands in."""
     cands = candidates(context)
     if not cands:
-        return 0.0, []
+        return 0.0, [], []
     texts = [squash(c.sentence.text) for c in cands]
     rel = relevance(question, texts, [topic(context, c) for c in cands])
     chosen = ExtractiveAnswerer(threshold=0.0).select(rank(question, context, cands, rel), cands,
                                                       rel)
-    return rel.score(chosen), texts
+    return rel.score(chosen), texts, [context.passages[c.passage].section for c in cands]
 
 
 def candidates(context: Context) -> list[Pick]:

@@ -33,8 +33,8 @@ from quality_rows import RRF_K, ChunkIndex, Row, baseline_rows, lore_row
 from quality_score import Outcome, Summary, outcome, sweep_table, table, write_section
 from quality_setup import CACHE, bench_settings, ensure_index, lore_app
 
-from answer.base import GenerationInput
-from answer.extractive import DEFAULT_THRESHOLD, ExtractiveAnswerer
+from answer.base import GenerationInput, Generator
+from answer.extractive import DEFAULT_THRESHOLD, coverage
 from answer.grounding import ground
 from core.tokenizer import reader_tokenizer
 from evaluation import EvalItem, load_eval_set
@@ -88,8 +88,10 @@ def overrides_of(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Row], float, str]:
-    """The rows by display name, the abstention threshold, and a one-line corpus description."""
+def build_rows(args: argparse.Namespace,
+               wanted: set[str]) -> tuple[dict[str, Row], float, str, Generator]:
+    """The rows by display name, the abstention threshold, a one-line corpus description, and
+    lore's offline answerer (it quotes for every row)."""
     settings = bench_settings(args.docs, overrides_of(args.overrides))
     embedder = load_embedder(settings)
     version = ensure_index(settings, args.docs, embedder)
@@ -113,7 +115,7 @@ def build_rows(args: argparse.Namespace, wanted: set[str]) -> tuple[dict[str, Ro
                               args.budget, depth)
         rows[NAMES["haystack"]] = row
         about += f", {n} Haystack splits"
-    return rows, settings.answer.min_evidence, about
+    return rows, settings.answer.min_evidence, about, app.generator
 
 
 def thresholds(rows: dict[str, Row], lore: float) -> dict[str, float]:
@@ -122,10 +124,11 @@ def thresholds(rows: dict[str, Row], lore: float) -> dict[str, float]:
     return {name: lore if name == NAMES["lore"] else DEFAULT_THRESHOLD for name in rows}
 
 
-def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome]]:
-    """Every row's answer as if never abstaining, with the score its abstention compares: lore's
-    evidence step's (0 for a name the index lacks), the other rows' lexical evidence."""
-    answerer = ExtractiveAnswerer(threshold=0.0)  # abstention is applied offline (f1_at)
+def score(rows: dict[str, Row], items: list[EvalItem],
+          answerer: Generator) -> dict[str, list[Outcome]]:
+    """Every row's answer as if never abstaining (`answerer` never does: abstention is applied
+    offline, f1_at), with the score its abstention compares: lore's evidence step's (0 for a
+    name the index lacks), the other rows' lexical evidence."""
     results: dict[str, list[Outcome]] = {}
     for name, row in rows.items():
         row(items[0].question)  # warm-up: lazy initialisation is not a query's latency
@@ -136,7 +139,9 @@ def score(rows: dict[str, Row], items: list[EvalItem]) -> dict[str, list[Outcome
                 GenerationInput(item.question, (), got.context, item.question)), got.context)
             if got.answer is not None and not got.answer.abstained:
                 answer = got.answer
-            evidence = answer.evidence if got.evidence is None else got.evidence
+            # The other rows abstain on the lexical evidence of what the answer leads with.
+            evidence = coverage(item.question, got.context)[0] if got.evidence is None \
+                else got.evidence
             results[name].append(outcome(item, got, answer, evidence))
         print(f"  scored {name}", file=sys.stderr)
     return results
@@ -175,11 +180,11 @@ DocumentJoiner(reciprocal_rank_fusion).
 Answer F1 is SQuAD token F1 against the reference answer (citation markers removed), a refusal
 scoring the F1 of the "not found" text; "answered" is F1 over the answerable questions the row
 answered. Row 4 answers through lore's evaluate flow, whose evidence step abstains at
-{threshold[NAMES["lore"]]} (answer/evidence.py); the other rows quote with lore's extractive
-answerer on their packed context turned into a Context (one Passage per chunk) and abstain at
-its lexical threshold {DEFAULT_THRESHOLD}, so F1 compares retrieval and context, not answer
-writers. "Refused" is the share of answerable questions abstained on, "false answers" the share
-of unanswerable ones answered. Latency is the
+{threshold[NAMES["lore"]]} (answer/evidence.py); the other rows quote with the same extractive
+answerer on their packed context turned into a Context (one Passage per chunk) and abstain
+at its lexical threshold {DEFAULT_THRESHOLD} (answer/extractive.py coverage), so F1 compares
+retrieval and context, not answer writers. "Refused" is the share of answerable questions
+abstained on, "false answers" the share of unanswerable ones answered. Latency is the
 p50 of retrieval + packing per question on this machine (2 CPU cores, shared with other jobs
 while measured), after one warm-up query.
 
@@ -200,8 +205,8 @@ def main(argv: list[str]) -> None:
     wanted = set(args.rows.split(","))
     dev = load_eval_set(args.dev)[: args.limit]
     items = dev + [i for path in args.unanswerable for i in load_eval_set(path)]
-    rows, lore_threshold, about = build_rows(args, wanted)
-    results = score(rows, items)
+    rows, lore_threshold, about, answerer = build_rows(args, wanted)
+    results = score(rows, items, answerer)
     bound = ceiling(dev, args.budget, reader_tokenizer())
     text = report(args, thresholds(rows, lore_threshold), about, len(dev), results, bound)
     print(text)

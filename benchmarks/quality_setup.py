@@ -10,7 +10,6 @@ import hashlib
 import tempfile
 from pathlib import Path
 
-from answer.extractive import ExtractiveAnswerer
 from ingestion.cache import EmbeddingCache
 from ingestion.embedder import SentenceTransformerEmbedder
 from ingestion.pipeline import Ingestor
@@ -54,6 +53,6 @@ def ensure_index(settings: Settings, docs: Path, embedder: SentenceTransformerEm
 
 
 def lore_app(settings: Settings, embedder: SentenceTransformerEmbedder) -> Lore:
-    """lore's own query side; the answerer never abstains so the threshold can be swept
-    offline."""
-    return build(settings, encoder=embedder, generator=ExtractiveAnswerer(threshold=0.0))
+    """lore's own query side, its default extractive answerer included (threshold 0: the
+    evidence step's threshold is swept offline)."""
+    return build(settings, encoder=embedder)

@@ -45,6 +45,8 @@ COVERAGE_REACH = 4
 # rhdh: answer F1 at the abstention threshold 0.272 / 0.291 / 0.291 / 0.300, context recall
 # 0.671 / 0.669 / 0.662 / 0.648.
 QUESTION_SHARE = 0.25
+# A definition's head: its signature line and the sentence that says what it does.
+DEFINITION_UNITS = 2
 
 
 def coverage_reach(
@@ -97,22 +99,25 @@ def cover(
 
 
 def signed(add: Callable[[Unit], bool], units: Sequence[Unit]) -> Callable[[Unit], bool]:
-    """`add`, and after the first unit of a definition's chunk its signature line too (when it
-    fits): an answer from an API reference must be able to quote what it describes."""
-    signs = {u.chunk.id: u for u in units if u.index == 0
-             and signature(u.chunk.text[u.span[0] : u.span[1]], u.chunk.breadcrumbs)}
-
+    """`add`, and with any unit of a definition's chunk its signature line and the sentence
+    after it too (when they fit): an answer from an API reference must be able to quote what
+    it describes, and a signature alone ("random.choice(seq)") does not say what it does."""
+    signed_ids = {u.chunk.id for u in units if u.index == 0
+                  and signature(u.chunk.text[u.span[0] : u.span[1]], u.chunk.breadcrumbs)}
+    heads = {(u.chunk.id, u.index): u for u in units
+             if u.chunk.id in signed_ids and u.index < DEFINITION_UNITS}
     taken: set[tuple[str, int]] = set()
 
     def add_signed(unit: Unit) -> bool:
-        if (unit.chunk.id, unit.index) in taken:  # the signature, offered again
+        if (unit.chunk.id, unit.index) in taken:  # a definition's head, offered again
             return True
         if not add(unit):
             return False
         taken.add((unit.chunk.id, unit.index))
-        sign = signs.pop(unit.chunk.id, None)
-        if sign is not None and sign is not unit and add(sign):
-            taken.add((sign.chunk.id, sign.index))
+        for index in range(DEFINITION_UNITS):
+            head = heads.pop((unit.chunk.id, index), None)
+            if head is not None and head is not unit and add(head):
+                taken.add((head.chunk.id, head.index))
         return True
 
     return add_signed

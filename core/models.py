@@ -130,6 +130,11 @@ class Passage:
     position: int  # position of the first chunk, for reading order
     chunk_starts: tuple[int, ...] = ()  # offset of each chunk's text in `text`, for citations
 
+    @property
+    def section(self) -> str:
+        """The name of the section it stands in: its last heading, else its title."""
+        return self.breadcrumbs[-1] if self.breadcrumbs else self.title
+
 
 @dataclass(frozen=True)
 class Dropped:

@@ -43,10 +43,11 @@ from pipeline.runner import Flow, run
 from pipeline.state import Query, State
 from retrieval.hybrid import HybridRetriever
 
-# Context sentences whose vectors the evidence step keeps (pipeline/evidence.py): embedding
+# Context sentences whose vectors the evidence step and the extractive answerer keep: embedding
 # every quotable sentence of a context is most of an uncached /ask's CPU on long manuals, and
-# popular passages come back question after question. 20,000 x 384 floats: about 30 MiB.
-SENTENCES = 20_000
+# popular passages come back question after question. 30,000 x 384 floats, about 45 MiB: room
+# for the closest sentences' readings under their section's name (answer/evidence.py HEADED).
+SENTENCES = 30_000
 
 
 @dataclass
@@ -119,17 +120,20 @@ def build(
     store, registry = open_store(settings), open_registry(settings)
     # The guard, the answer cache and retrieval all embed the question: once is enough.
     encoder = RecentEmbeddings(encoder or load_query_embedder(settings))
-    gateway = open_gateway(settings) if generator is None else None
-    router = router_for(settings.route, gateway, generator)
-    generator = generator or (gateway.generator if gateway is not None
-                              else ExtractiveAnswerer(threshold=0.0))
+    sentences = RecentEmbeddings(encoder, SENTENCES).embed
+    # The one offline answerer (alone, at the end of a provider chain, the guard's fallback, the
+    # router's no-model target): it quotes whatever the evidence step lets through.
+    quoting = ExtractiveAnswerer(threshold=0.0, embed=sentences)
+    gateway = open_gateway(settings, quoting) if generator is None else None
+    router = router_for(settings.route, gateway, generator, quoting)
+    generator = generator or (gateway.generator if gateway is not None else quoting)
     releases = releases_for(ensure_home(settings.home), gateway, generator,
                             settings.serve.reload_seconds)
     active = ActiveVersion(registry, settings.serve.reload_seconds, warm=store.warm,
                            release=store.release)
     stats = ServingStats(ensure_home(settings.home) / "stats.sqlite")
     limiter = SqliteLimiter(settings.home / "limits.sqlite", settings.limits)
-    guarding = guarding_for(settings.guard, encoder)
+    guarding = guarding_for(settings.guard, encoder, quoting)
     observer = open_observer(settings, guarding.text.pii)
     caching = caching_for(settings, encoder, generator, observer)
     retriever = HybridRetriever(store, encoder, settings.retrieval)
@@ -138,10 +142,8 @@ def build(
         spell=Spell(retriever, Tiktoken()) if settings.retrieval.spell_correct else None,
         builder=ContextBuilder(store, generator.tokenizer, settings.context),
         generator=generator, recorder=stats, limiter=limiter, cache=caching, guard=guarding,
-        # Whether to answer at all is the evidence step's call, for every generator: the
-        # extractive answers above (threshold 0) quote whatever it lets through.
-        evidence=Evidence(store, RecentEmbeddings(encoder, SENTENCES).embed,
-                          settings.answer.min_evidence),
+        # Whether to answer at all is the evidence step's call, for every generator.
+        evidence=Evidence(store, sentences, settings.answer.min_evidence),
         releases=releases, router=router,
     )
     served = Following(PolicyStore(settings.home), settings.guard,
@@ -180,10 +182,9 @@ def open_observer(settings: Settings, pii: PiiScanner | None = None) -> Observer
     return observer
 
 
-def open_gateway(settings: Settings) -> Gateway | None:
-    """The providers of LORE_PROVIDERS in a fallback chain ending in the extractive answerer;
-    None without that file (the extractive answerer alone answers)."""
+def open_gateway(settings: Settings, last: Generator) -> Gateway | None:
+    """The providers of LORE_PROVIDERS in a fallback chain ending in `last` (the extractive
+    answerer); None without that file (`last` alone answers)."""
     if settings.gateway.providers is None:
         return None
-    extractive = ExtractiveAnswerer(threshold=0.0)
-    return build_gateway(settings.gateway, extractive, settings.context.budget_tokens)
+    return build_gateway(settings.gateway, last, settings.context.budget_tokens)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from answer.extractive import ExtractiveAnswerer
+from answer.base import Generator
 from core.errors import LoreError
 from core.files import poll
 from guard.check import TextGuard
@@ -40,13 +40,14 @@ class Guarded:
     policy: GuardSettings
 
 
-def guarding_for(g: GuardSettings, encoder: Embedder) -> Guarding:
+def guarding_for(g: GuardSettings, encoder: Embedder, quoting: Generator) -> Guarding:
     """The guards' parts: the injection classifier on the query encoder, Presidio warmed up
-    (its first analysis compiles every pattern: 0.4 s), the extractive fallback."""
+    (its first analysis compiles every pattern: 0.4 s), `quoting` (the extractive answerer) as
+    the fallback for a flagged question."""
     pii = PiiScanner(g.pii_engine, tuple(g.pii_phone_regions))
     pii.warm()
     text = TextGuard(InjectionDetector(encoder.embed, g.guard_threshold), pii)
-    return Guarding(text, g, ExtractiveAnswerer(threshold=0.0))
+    return Guarding(text, g, quoting)
 
 
 def guarded(parts: Parts, encoder: Embedder) -> Callable[[GuardSettings], Guarded]:

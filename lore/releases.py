@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from answer.base import Generator
-from answer.extractive import ExtractiveAnswerer
 from answer.prompt import (
     SHIPPED,
     SHIPPED_TEXTS,
@@ -224,13 +223,13 @@ def releases_for(home: Path, gateway: Gateway | None, generator: Generator,
 
 
 def router_for(settings: RouteSettings, gateway: Gateway | None,
-               generator: Generator | None) -> Router | None:
+               generator: Generator | None, quoting: Generator) -> Router | None:
     """The router, when LORE_ROUTING is on (auto: when the providers file names its cheap
-    and strong chains). `generator`: one the caller passed in, which answers both chains."""
+    and strong chains). `generator`: one the caller passed in, which answers both chains;
+    `quoting`: the extractive answerer, the no-model target."""
     if settings.routing is RouteMode.OFF or (
             settings.routing is RouteMode.AUTO and not (gateway and gateway.routes)):
         return None
-    quoting = ExtractiveAnswerer(threshold=0.0)
     if gateway is not None:
         return Router(Rules.of(settings), gateway.chain, models=True)
     if generator is None:  # the extractive answerer alone: no model to route to

@@ -33,12 +33,12 @@ class Evidence:
     def __call__(self, state: State) -> State:
         context = need(state.prompt, "prompt").context
         question = state.standalone or state.query.question
-        lexical, quotable = coverage(question, context)
+        lexical, quotable, sections = coverage(question, context)
         hits = need(state.retrieval, "retrieval").hits
         top = hits[0].breakdown.dense_score if hits else None
         signals = Signals(
             absent=absent_names(question, words_of(context.passages), self._indexed(state.version)),
-            similarity=similarity(question, quotable, self.embed),
+            similarity=similarity(question, quotable, sections, self.embed),
             retrieval=max(0.0, top or 0.0),
             coverage=lexical,
         )

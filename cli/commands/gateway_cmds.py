@@ -44,9 +44,10 @@ def providers(
 
 
 def _configured(settings: Any, probe: bool) -> list[dict[str, Any]]:
+    from answer.extractive import ExtractiveAnswerer
     from lore.compose import open_gateway
 
-    gateway = open_gateway(settings)
+    gateway = open_gateway(settings, ExtractiveAnswerer(threshold=0.0))
     if gateway is None:
         return []
     try:

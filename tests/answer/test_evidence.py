@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from answer.evidence import THRESHOLD, Signals, absent_names, decide, names
+import pytest
+
+from answer.evidence import THRESHOLD, Signals, absent_names, decide, names, similarity
+from answer.extractive import coverage
 from core.models import Budget, Context, Passage
 
 
@@ -42,3 +45,20 @@ def test_a_low_score_says_what_the_closest_passages_are_about() -> None:
     assert not verdict.answer and "Leave policy" in verdict.reason
     assert decide(Signals((), 0.8, 0.7, 0.6), ctx).answer
     assert not decide(Signals((), 0.0, 0.0, 0.0), context()).answer  # nothing retrieved
+
+
+def test_a_definition_is_read_under_its_name(embedder) -> None:
+    """API reference sentences rarely repeat what they define ("Return disk usage statistics
+    ..." under "shutil.disk_usage"); read under the section's name as well, as the retriever
+    read its chunk, the sentence comes closer to a question about it."""
+    text = "Return the statistics about the given path as a named tuple, in bytes."
+    ctx = Context((Passage("shutil.html", "shutil", ("shutil", "Disk usage"), None, ("s#0",),
+                           text, 1.0, 20, 0),), 20, Budget(1024, 0, 0, 0, 0))
+    question = "How much disk usage is left?"
+    _, quotable, sections = coverage(question, ctx)
+    assert (quotable, sections) == ([text], ["Disk usage"])
+    plain = similarity(question, quotable, [""], embedder.embed)
+    headed = similarity(question, quotable, sections, embedder.embed)
+    assert headed > plain + 0.05
+    assert headed == pytest.approx(float(embedder.embed([question, f"Disk usage: {text}"])
+                                         .prod(axis=0).sum()), abs=1e-5)

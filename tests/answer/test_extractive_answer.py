@@ -10,6 +10,7 @@ from answer.base import Generator
 from answer.citations import verify
 from answer.extractive import ExtractiveAnswerer
 from answer.grounding import NOT_FOUND
+from answer.relevance import EMBED_WEIGHT
 from core.models import Answer, Budget, Context
 from core.text import squash
 from tests.answer.conftest import answer_of
@@ -174,7 +175,8 @@ def test_embedding_cosine_is_blended_into_the_evidence(context: Context) -> None
 
     for embed, cosine in ((same, 1.0), (apart, 0.0)):
         blended = answer_of(ExtractiveAnswerer(max_sentences=1, embed=embed), question, context)
-        assert blended.evidence == pytest.approx(0.5 * lexical + 0.5 * cosine)
+        assert blended.evidence == pytest.approx((1 - EMBED_WEIGHT) * lexical
+                                                 + EMBED_WEIGHT * cosine)
 
 
 def test_evidence_covers_both_parts_of_a_two_part_question(context: Context) -> None:

@@ -11,11 +11,12 @@ from context.coverage import (
     cover,
     coverage_reach,
     pack_coverage,
+    signed,
 )
 from context.packing import NEIGHBOUR_DECAY, windows
 from context.passages import GAP
 from context.render import render_passages
-from context.units import Unit
+from context.units import Unit, units_of
 from core.models import Chunk, ScoredChunk
 from core.tokenizer import Tokenizer
 from index.bm25 import Analyzer, tokenize
@@ -140,3 +141,26 @@ def test_a_definition_packed_at_all_brings_its_signature_line(
         assert "Recursively copy an entire directory tree" in packed
         assert packed.count("shutil.copytree(src, dst, symlinks=False, ignore=None)") == 1
         assert sum(p.tokens for p in passages) == tokenizer.count(packed) <= limit
+
+
+
+def test_a_definition_packed_at_all_brings_what_it_does(
+    make_chunk: Callable[..., Chunk], tokenizer: Tokenizer
+) -> None:
+    """The signature alone ("random.choice(seq)") names the API but not what it does: with
+    any of a definition's sentences come its signature and the sentence after it, once."""
+    crumbs = ("random — Generate pseudo-random numbers", "random.choice")
+    text = ("random.choice(seq)\n"
+            "Return a random element from the non-empty sequence seq. "
+            "Some unrelated remark about the generator state follows here. "
+            "If seq is empty, raises IndexError.")
+    units = units_of(make_chunk("random.html", 0, text, breadcrumbs=crumbs), tokenizer.count)
+    offered: list[int] = []
+
+    def take(unit: Unit) -> bool:
+        offered.append(unit.index)
+        return True
+
+    add = signed(take, units)
+    assert add(units[3]) and add(units[0]) and add(units[2])
+    assert offered == [3, 0, 1, 2]
