@@ -46,8 +46,7 @@ SEE_ALSO = 3
 @dataclass(frozen=True)
 class Signals:
     absent: tuple[str, ...]  # names of the question no indexed chunk holds
-    similarity: float  # best cosine of the question to a context sentence (or its reading under
-    # its section's name), 0..1
+    similarity: float  # best cosine to a context sentence, as written or under its section
     retrieval: float  # the retriever's cosine of the question to its top hit, 0..1
     coverage: float  # share of the question the quotable sentences hold (lexical evidence)
 
