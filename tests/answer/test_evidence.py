@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from answer.evidence import THRESHOLD, Signals, absent_names, decide, names, similarity
+from answer.evidence import (
+    THRESHOLD,
+    Signals,
+    absent_names,
+    asked_parts,
+    decide,
+    names,
+    similarity,
+)
 from answer.extractive import coverage
 from core.models import Budget, Context, Passage
 
@@ -62,3 +70,27 @@ def test_a_definition_is_read_under_its_name(embedder) -> None:
     assert headed > plain + 0.05
     assert headed == pytest.approx(float(embedder.embed([question, f"Disk usage: {text}"])
                                          .prod(axis=0).sum()), abs=1e-5)
+
+
+def test_a_compound_question_is_cut_where_a_new_question_opens() -> None:
+    assert asked_parts("Where is the new office, and when do we move in?") == [
+        "Where is the new office", "when do we move in"]
+    assert asked_parts("What is the limit? How do I raise it?") == [
+        "What is the limit", "How do I raise it"]
+    assert asked_parts("Do the birth parent and the partner get paid leave?") == []  # one asked
+    assert asked_parts("How do I enable the plugin and why") == []  # "why" asks nothing alone
+
+
+def test_a_compound_question_counts_when_every_part_is_answered(embedder) -> None:
+    """No one sentence is close to a two-part question; its worse-answered part's best cosine
+    counts, so two sentences that answer a part each score above either alone."""
+    question = ("What is the minimum password length, and do I have to change my password every "
+                "90 days?")
+    length = "Passwords must be at least 14 characters long."
+    expiry = "Passwords do not expire; change yours only when you suspect it was exposed."
+    both = similarity(question, [length, expiry], ["Passwords"] * 2, embedder.embed)
+    assert both > max(similarity(question, [s], ["Passwords"], embedder.embed)
+                      for s in (length, expiry)) + 0.02
+    worse = min(similarity(part, [length, expiry], ["Passwords"] * 2, embedder.embed)
+                for part in asked_parts(question))
+    assert both == pytest.approx(worse, abs=1e-5)
