@@ -87,6 +87,7 @@ class Breakdown:
     fused: float = 0.0
     trust: float = 1.0
     freshness: float = 1.0
+    diversity: float = 1.0  # source_decay ** (chunks of the same source ranked above it)
     final: float = 0.0
 
 
@@ -95,6 +96,11 @@ class ScoredChunk:
     chunk: Chunk
     score: float
     breakdown: Breakdown = field(default_factory=Breakdown)
+
+    @property
+    def rank_score(self) -> float:
+        """What the hits are ordered by: the relevance spread over sources (retrieval/rerank.py)."""
+        return self.score * self.breakdown.diversity
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ class RetrievalSettings(BaseModel):
     sparse_weight: float = 1.0
     trust_weight: float = 0.3
     freshness_half_life_days: float | None = None
+    # Ranking: each further chunk of one source counts this share less again (1: off), so the
+    # top results are not five paragraphs of one page when another page is nearly as close.
+    # 0.95 is the mildest that reorders: python3.11-doc right page in the top 5 52 -> 54 of 58,
+    # rhdh dev context recall 0.695 -> 0.693 (docs/tuning.md, "Source decay").
+    source_decay: float = Field(default=0.95, gt=0.0, le=1.0)
     top_k: int = Field(default=8, ge=1)
     # Misspelt question words corrected against the passages found, then searched again
     # (retrieval/spelling.py): rhdh answerable refused 12.5% -> 10.6% (docs/abstention.md).

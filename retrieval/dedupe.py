@@ -2,9 +2,10 @@
 
 Two chunks are duplicates when their content hashes are equal, their normalised texts are
 equal (case, punctuation and spacing ignored), or their word 3-shingle sets overlap by at
-least NEAR_DUPLICATE (a copy with a word or two edited). Of each group the best-scored chunk
-is kept: the final score already weighs trust (and freshness, when enabled), so that is the
-copy the trust weight prefers; on equal scores the more trusted copy wins.
+least NEAR_DUPLICATE (a copy with a word or two edited). Of each group the best-ranked chunk
+is kept (`ScoredChunk.rank_score`): the final score already weighs trust (and freshness, when
+enabled), so that is the copy the trust weight prefers; on equal scores the more trusted copy
+wins.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def dedupe(
     With `limit`, stops once that many chunks are kept: the rest could never be shown, and
     shingling them was most of the cost of a search on a corpus full of copies.
     """
-    preferred = sorted(hits, key=lambda h: (-h.score, -h.chunk.trust, h.chunk.id))
+    preferred = sorted(hits, key=lambda h: (-h.rank_score, -h.chunk.trust, h.chunk.id))
     kept: list[tuple[str, _Fingerprint]] = []
     by_hash: dict[str, str] = {}
     dupes: list[Duplicate] = []

@@ -1,16 +1,23 @@
-"""Final score: fused relevance scaled by source trust and, optionally, freshness.
+"""Final score: fused relevance scaled by source trust and, optionally, freshness; then the
+order, which also spreads the top over sources.
 
 final = fused * (1 - trust_weight * (1 - trust)) * freshness
 
 Multiplying (rather than adding a trust bonus) means trust reorders relevant chunks but never
 lifts an irrelevant one; with trust_weight 0.3 a trust-0 source keeps 70% of its relevance.
 freshness = 0.5 ** (age_days / half_life_days), or 1 when no half-life is set.
+
+Hits are ranked by final * diversity, diversity = source_decay ** k for a chunk with k chunks
+of its source ranked above it: a page's fourth paragraph gives way to another page's best when
+they were close. `final` stays the relevance that context packing and the answerer weigh:
+scaling it instead cost the rhdh dev set context recall and the answers (docs/tuning.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.models import Breakdown, Chunk, Hit, ScoredChunk
 from retrieval.config import RetrievalSettings
@@ -27,6 +34,7 @@ class RerankWeights:
     trust: float = 0.3  # same default as RetrievalSettings.trust_weight
     half_life_days: float | None = None
     method: FusionMethod = FusionMethod.RRF
+    source_decay: float = 0.95  # same default as RetrievalSettings.source_decay
 
     @classmethod
     def from_settings(
@@ -34,7 +42,7 @@ class RerankWeights:
     ) -> RerankWeights:
         return cls(
             s.rrf_k, s.dense_weight, s.sparse_weight, s.trust_weight,
-            s.freshness_half_life_days, method,
+            s.freshness_half_life_days, method, s.source_decay,
         )
 
 
@@ -75,6 +83,23 @@ def rerank(
         _score(chunk, by_dense.get(cid), by_sparse.get(cid), fused[cid], weights, now)
         for cid, chunk in chunks.items()
     ]
+    return diversified(_best_first(scored), weights.source_decay)
+
+
+def diversified(ranked: Sequence[ScoredChunk], decay: float) -> list[ScoredChunk]:
+    """`ranked` (by score, best first) in ranking order: each chunk's diversity is `decay` once
+    for every chunk of its source above it. A source keeps its best chunk's place; its further
+    chunks give way to other sources' best when their scores were close."""
+    above: Counter[str] = Counter()
+    out = []
+    for hit in ranked:
+        factor = decay ** above[hit.chunk.source]
+        above[hit.chunk.source] += 1
+        out.append(replace(hit, breakdown=replace(hit.breakdown, diversity=factor)))
+    return sorted(out, key=lambda s: (-s.rank_score, s.chunk.id))
+
+
+def _best_first(scored: Sequence[ScoredChunk]) -> list[ScoredChunk]:
     return sorted(scored, key=lambda s: (-s.score, s.chunk.id))
 
 

@@ -7,10 +7,12 @@ import pytest
 from context.render import above_of, render_passage, render_passages
 from core.models import Passage
 from core.tokenizer import reader_tokenizer
+from retrieval.config import RetrievalSettings
 
 QUESTION = "How many PTO days do new employees get, and how much parental leave is there?"
 BREAKDOWN = {"dense_rank", "dense_score", "bm25_rank", "bm25_score", "fused", "trust",
-             "freshness", "final"}
+             "freshness", "diversity", "final"}
+DECAY = RetrievalSettings().source_decay
 
 
 def _passages(context: dict) -> list[Passage]:
@@ -65,8 +67,14 @@ def test_large_budget_places_every_hit(client) -> None:
 def test_every_hit_carries_the_full_breakdown(client) -> None:
     hits = _search(client, top_k=20)["hits"]
     assert len(hits) > 8  # top_k is honoured beyond the default of 8
-    scores = [h["score"] for h in hits]
-    assert scores == sorted(scores, reverse=True)
+    # Ranked by relevance spread over sources: each further chunk of a source counts less.
+    ranked = [h["score"] * h["breakdown"]["diversity"] for h in hits]
+    assert ranked == sorted(ranked, reverse=True)
+    per_source: dict[str, int] = {}
+    for h in hits:
+        above = per_source.get(h["source"], 0)
+        assert h["breakdown"]["diversity"] == pytest.approx(DECAY ** above)
+        per_source[h["source"]] = above + 1
     for h in hits:
         b = h["breakdown"]
         assert set(b) == BREAKDOWN

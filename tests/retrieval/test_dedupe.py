@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.models import Chunk, ScoredChunk
+from core.models import Breakdown, Chunk, ScoredChunk
 from retrieval.dedupe import dedupe, jaccard, normalise, shingles
 
 MakeChunk = Callable[..., Chunk]
@@ -87,3 +87,15 @@ def test_shingle_sets_of_very_different_size_are_not_compared_as_copies(
     short = make_chunk("short", POLICY.split(".")[0])
     kept, _ = dedupe([scored(make_chunk("long", POLICY), 0.9), scored(short, 0.8)])
     assert [h.chunk.id for h in kept] == ["long", "short"]
+
+
+def test_the_limit_follows_the_ranking_spread_over_sources(make_chunk: MakeChunk) -> None:
+    """A page's second chunk ranked below another page's best (its diversity halves it) is the
+    one the limit leaves out, though its own score is higher."""
+    first = scored(make_chunk("a0", "Badge readers log every entry.", source="a.md"), 0.9)
+    second = ScoredChunk(make_chunk("a1", "Visitors sign in at reception.", source="a.md"), 0.85,
+                         Breakdown(diversity=0.5))
+    other = scored(make_chunk("b0", "Lost badges are blocked within the hour.", source="b.md"),
+                   0.8)
+    kept, _ = dedupe([first, other, second], limit=2)
+    assert [h.chunk.id for h in kept] == ["a0", "b0"]

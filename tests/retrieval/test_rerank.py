@@ -7,7 +7,14 @@ import pytest
 from core.models import Chunk, Hit, ScoredChunk
 from retrieval.config import RetrievalSettings
 from retrieval.fusion import FusionMethod
-from retrieval.rerank import RerankWeights, freshness, fused_scores, rerank, trust_factor
+from retrieval.rerank import (
+    RerankWeights,
+    diversified,
+    freshness,
+    fused_scores,
+    rerank,
+    trust_factor,
+)
 
 MakeChunk = Callable[..., Chunk]
 MakeHits = Callable[[list[Chunk], list[float]], list[Hit]]
@@ -78,6 +85,42 @@ def test_freshness_reorders_when_enabled(make_chunk: MakeChunk, make_hits: MakeH
 
 def test_weights_from_settings() -> None:
     s = RetrievalSettings(rrf_k=10, dense_weight=2.0, sparse_weight=0.5, trust_weight=0.1,
-                          freshness_half_life_days=7.0)
+                          freshness_half_life_days=7.0, source_decay=0.5)
     w = RerankWeights.from_settings(s, FusionMethod.WEIGHTED)
-    assert w == RerankWeights(10, 2.0, 0.5, 0.1, 7.0, FusionMethod.WEIGHTED)
+    assert w == RerankWeights(10, 2.0, 0.5, 0.1, 7.0, FusionMethod.WEIGHTED, 0.5)
+
+
+def _page(make_chunk: MakeChunk, name: str, scores: list[float]) -> list[ScoredChunk]:
+    return [ScoredChunk(make_chunk(f"{name}{i}", source=f"{name}.html"), score)
+            for i, score in enumerate(scores)]
+
+
+def test_a_page_gives_way_to_another_after_its_best_chunk(make_chunk: MakeChunk) -> None:
+    """Four paragraphs of zipfile.html nearly as close as shutil.html's best: with the source
+    decay shutil.html comes second instead of fifth, zipfile.html keeps the lead, and every
+    score stays the relevance packing weighs."""
+    zipfile = _page(make_chunk, "zip", [0.84, 0.79, 0.75, 0.72])
+    shutil = _page(make_chunk, "shutil", [0.71])
+    ranked = sorted([*zipfile, *shutil], key=lambda s: -s.score)
+    out = diversified(ranked, 0.85)
+    assert [s.chunk.id for s in out] == ["zip0", "shutil0", "zip1", "zip2", "zip3"]
+    third = next(s for s in out if s.chunk.id == "zip2")
+    assert third.breakdown.diversity == pytest.approx(0.85 ** 2)
+    assert third.score == 0.75 and third.rank_score == pytest.approx(0.75 * 0.85 ** 2)
+    assert [s.chunk.id for s in diversified(ranked, 1.0)] == [s.chunk.id for s in ranked]
+
+
+def test_a_clearly_better_page_still_fills_the_top(make_chunk: MakeChunk) -> None:
+    ranked = [*_page(make_chunk, "a", [0.9, 0.88]), *_page(make_chunk, "b", [0.5])]
+    assert [s.chunk.id for s in diversified(ranked, 0.85)] == ["a0", "a1", "b0"]
+
+
+def test_rerank_applies_the_source_decay(make_chunk: MakeChunk, make_hits: MakeHits) -> None:
+    a1, a2 = make_chunk("a1", source="a.md"), make_chunk("a2", source="a.md")
+    b = make_chunk("b", source="b.md")
+    dense = make_hits([a1, a2, b], [0.9, 0.85, 0.8])
+    def order(decay: float) -> list[str]:
+        return [s.chunk.id for s in run(dense, [], RerankWeights(source_decay=decay))]
+
+    assert order(1.0) == ["a1", "a2", "b"]
+    assert order(0.5) == ["a1", "b", "a2"]
