@@ -6,8 +6,9 @@
 Ingests the library reference's HTML pages once (cached under /tmp/lore-bench, like the quality
 benchmark) and asks every question of benchmarks/python-apidocs.jsonl: how-do-I questions that
 do not name the API they are after, each with the page that documents it and the API name(s)
-("a|b": either counts). Scores the right page among the top 5 hits (target >= 90%) and answers
-that name the API (target >= 70%; an abstention names nothing), through lore's evaluate flow.
+("a|b": either counts, as a whole word: `names_api`). Scores the right page among the top 5 hits
+(target >= 90%) and answers that name the API (target >= 70%; an abstention names nothing),
+through lore's evaluate flow.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -39,7 +41,11 @@ TOP = 5
 
 
 def names_api(answer: str, api: str) -> bool:
-    return any(name in answer for name in api.split("|"))
+    """Whether the answer names one of the APIs as a whole word, not inside a longer one
+    ("choice" is not named by "random.choices", "environ" not by "EnvironmentVarGuard"). A name
+    that is also an English word is listed qualified in the questions file ("shutil.which",
+    "itertools.chain"): "The variants which include ..." names nothing."""
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", answer) for name in api.split("|"))
 
 
 def main(argv: list[str]) -> None:

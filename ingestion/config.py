@@ -11,8 +11,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 # Bump when parsing, chunking or BM25 tokenisation code changes what a version holds (3: HTML
-# read by ingestion/html_parser.py, definitions as sections).
-PIPELINE_VERSION = "3"
+# read by ingestion/html_parser.py, definitions as sections; 4: a method's signature under its
+# full name).
+PIPELINE_VERSION = "4"
 # Marks a field whose value changes what a version holds: part of the fingerprint.
 CONTENT = "content"
 

@@ -13,6 +13,7 @@ are left out; Sphinx pages are read from their main block only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -139,7 +140,10 @@ class _Reader:
                 if self.path == outer or self.path[-1][0] != depth or not _continues(child):
                     self._open(depth, name := _term(child, term))
                     yield Block(name, ElementKind.TITLE, depth)
-                yield Block(term, ElementKind.CODE if _is_signature(child) else ElementKind.TEXT)
+                if _is_signature(child):
+                    yield Block(qualified(term, child.get("id") or ""), ElementKind.CODE)
+                else:
+                    yield Block(term, ElementKind.TEXT)
             elif child.tag == "dd":
                 yield from self.blocks(child)
         if outer and self.path != outer:  # text after the list belongs to the section around it
@@ -187,6 +191,17 @@ def _without(el: HtmlElement, children: list[HtmlElement]) -> HtmlElement:
 
 def _is_signature(dt: HtmlElement) -> bool:
     return "sig" in (dt.get("class") or "").split()
+
+
+def qualified(signature: str, anchor: str) -> str:
+    """A signature under the full name its anchor gives: Sphinx shows a method as "run(coro, *,
+    context=None)" inside its class, so a quote of the line alone would not say whose it is;
+    "asyncio.Runner.run(coro, *, context=None)" does. A line already holding the name is kept."""
+    name = anchor.rsplit(".", 1)[-1]
+    found = re.search(rf"(?<![\w.])[\w.]*\b{re.escape(name)}\b", signature) if name else None
+    if found is None or not anchor.endswith(f".{found.group()}"):
+        return signature
+    return signature[: found.start()] + anchor + signature[found.end():]
 
 
 def _continues(dt: HtmlElement) -> bool:

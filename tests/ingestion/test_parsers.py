@@ -271,3 +271,28 @@ def test_html_definitions_are_sections_named_by_their_term(tmp_path: Path) -> No
     code = [e for e in doc.elements if e.text == "copytree(src, dst)"]
     assert [e.kind for e in code] == [ElementKind.CODE]
     assert holding(doc, "Text after the definitions").breadcrumbs == section
+
+
+METHOD_PAGE = """<!DOCTYPE html><html><head><title>asyncio</title></head><body>
+<div class="body" role="main"><section><h1>Runners</h1>
+<dl class="py class"><dt class="sig sig-object py" id="asyncio.Runner">
+<em class="property">class </em><span class="sig-prename">asyncio.</span><span \
+class="sig-name">Runner</span>(<em>debug=None</em>)</dt>
+<dd><p>A context manager that runs coroutines in one event loop.</p>
+<dl class="py method"><dt class="sig sig-object py" id="asyncio.Runner.run">
+<span class="sig-name">run</span>(<em>coro</em>)</dt>
+<dd><p>Run a coroutine in the embedded loop.</p></dd></dl></dd></dl>
+</section></div></body></html>"""
+
+
+def test_a_method_signature_is_read_under_its_full_name(tmp_path: Path) -> None:
+    """Sphinx shows a method as "run(coro)" inside its class: quoted alone, the line would not
+    say whose method it is, so it is read as the anchor names it."""
+    page = tmp_path / "asyncio-runner.html"
+    page.write_text(METHOD_PAGE, encoding="utf-8")
+    doc = parse_file(page, "asyncio-runner.html", MAX)
+    method = holding(doc, "asyncio.Runner.run(coro)")
+    assert method.kind is ElementKind.CODE
+    assert method.breadcrumbs == ("Runners", "asyncio.Runner", "asyncio.Runner.run")
+    assert holding(doc, "class asyncio.Runner(debug=None)").breadcrumbs == ("Runners",
+                                                                            "asyncio.Runner")
