@@ -125,7 +125,8 @@ ratio is the figure).
 figure is the guard steps' own p50s: together {added:.2f} ms, {added / a['ask_off'][0]:.1%} of
 /ask p50 without them. The question's embedding is computed once per request
 (guard/memo.py): the injection classifier, the semantic cache and retrieval share it, so
-the input guard adds only its rules, n-gram features and a dot product. PII runs Presidio's
+the input guard adds its rules, n-gram features and a dot product, and the multilingual
+encoder (~3 ms) for the questions the first classifier is unsure of. PII runs Presidio's
 pattern recognizers with a tokeniser-only spaCy pipeline, and is not called for a text that
 cheap tests show holds no candidate (no "@", no run of six digits but ISO dates, no key
 pattern): most questions.

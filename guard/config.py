@@ -23,8 +23,9 @@ class GuardSettings(BaseModel):
     # A flagged question is still answered, from the passages only: no model can be steered
     # by it, and a false alarm costs a plainer answer instead of a refusal.
     guard_input: InputPolicy = InputPolicy.EXTRACTIVE
-    # None: the classifier's trained threshold (0.5). Technical questions score higher than
-    # the train split's (20% of the rhdh dev questions >= 0.5, 4.5% >= 0.8, docs/guardrails.md).
+    # None: the classifiers' trained threshold (0.6). Technical questions score higher than
+    # the train split's (11.5% of the rhdh dev and sample questions flagged at 0.6, 1% at 0.8,
+    # docs/guardrails.md).
     guard_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     # Flagged chunks kept out of retrieval by default: what could steer a model never reaches
     # one; `fence` keeps them findable as quoted data.

@@ -22,6 +22,7 @@ from core.files import poll
 from guard.check import TextGuard
 from guard.config import GuardSettings
 from guard.injection import InjectionDetector
+from guard.multilingual import multilingual_encoder
 from guard.pii import PiiScanner
 from ingestion.base import Embedder
 from lore.guard_policy import PolicyStore
@@ -41,12 +42,14 @@ class Guarded:
 
 
 def guarding_for(g: GuardSettings, encoder: Embedder, quoting: Generator) -> Guarding:
-    """The guards' parts: the injection classifier on the query encoder, Presidio warmed up
-    (its first analysis compiles every pattern: 0.4 s), `quoting` (the extractive answerer) as
-    the fallback for a flagged question."""
+    """The guards' parts: the injection classifiers on the query encoder and the multilingual
+    one, Presidio and that encoder warmed up (Presidio's first analysis compiles every pattern:
+    0.4 s), `quoting` (the extractive answerer) as the fallback for a flagged question."""
     pii = PiiScanner(g.pii_engine, tuple(g.pii_phone_regions))
     pii.warm()
-    text = TextGuard(InjectionDetector(encoder.embed, g.guard_threshold), pii)
+    second = multilingual_encoder()
+    second.warm()
+    text = TextGuard(InjectionDetector(encoder.embed, second, g.guard_threshold), pii)
     return Guarding(text, g, quoting)
 
 
@@ -59,7 +62,9 @@ def guarded(parts: Parts, encoder: Embedder) -> Callable[[GuardSettings], Guarde
     def under(policy: GuardSettings) -> Guarded:
         text = g.text
         if policy.guard_threshold != g.settings.guard_threshold:
-            text = TextGuard(InjectionDetector(encoder.embed, policy.guard_threshold), g.text.pii)
+            detector = InjectionDetector(encoder.embed, g.text.injection.second,
+                                         policy.guard_threshold)
+            text = TextGuard(detector, g.text.pii)
         built = replace(parts, guard=replace(g, text=text, settings=policy),
                         cache=scoped(parts.cache, policy))
         return Guarded(flows(built), text, policy)
