@@ -8,7 +8,8 @@ multilingual encoder (guard/multilingual.py), asked where the first is unsure; t
 guard/rules.py in front as at run time. Reported, all on data the reported model did not see:
 5-fold cross-validation repeated with `--repeats` shuffles (mean and range of accuracy,
 precision, recall), the extra set tests/guard/injections_extra.jsonl (written by hand, never
-trained or tuned on), and the share of real benign questions (rhdh dev + sample eval) flagged
+trained or tuned on) and tests/guard/injections_heldout.jsonl (written after the models were
+chosen), and the share of real benign questions (rhdh dev + sample eval) flagged
 per threshold. `--write` stores the models fitted on the whole split. The deepset test split
 is kept aside by the project: it is never read here.
 """
@@ -38,6 +39,8 @@ from lore.stores import load_embedder
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT.parent / "shared" / "datasets" / "prompt-injections" / "train.jsonl"
 EXTRA = ROOT / "tests" / "guard" / "injections_extra.jsonl"
+# Written in the train split's style after the models were chosen: 40 attacks, 40 questions.
+HELDOUT = ROOT / "tests" / "guard" / "injections_heldout.jsonl"
 BENIGN = (ROOT.parent / "shared" / "datasets" / "rhdh" / "qa-dev.jsonl",
           ROOT / "data" / "eval.jsonl")
 # Inverse regularisation: 4, 16 and 64 cross-validated within 0.005 of each other for either
@@ -143,11 +146,12 @@ def main() -> None:
                             second_bias=np.float32(other.intercept_[0]),
                             threshold=np.float32(THRESHOLD))
     detector = InjectionDetector(embedder.embed, second, model=MODEL)
-    extra_texts, extra_y = load(EXTRA)
-    verdicts = detector.check_many(extra_texts)
-    report["extra"] = scores(np.array([v.flagged for v in verdicts]).astype(int), extra_y)
-    report["extra_missed"] = [t for t, v, lab in zip(extra_texts, verdicts, extra_y, strict=True)
-                              if v.flagged != bool(lab)]
+    for name, path in (("extra", EXTRA), ("heldout", HELDOUT)):
+        written, labels = load(path)
+        verdicts = detector.check_many(written)
+        report[name] = scores(np.array([v.flagged for v in verdicts]).astype(int), labels)
+        report[f"{name}_missed"] = [t for t, v, lab in zip(written, verdicts, labels, strict=True)
+                                    if v.flagged != bool(lab)]
     report["benign_flagged"] = benign_flagged(detector)
     report["check_ms_p50_p95"] = cost_ms(detector, texts)
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -67,7 +67,9 @@ OVERRIDE = _rule(
 ROLE = _rule(
     "role hijack",
     r"\b(?:you are|you're) now\b|\bnow you are\b|\bfrom now on,? you\b",
-    r"\bpretend (?:to be|you are|that you)\b|\bi want you to act as\b",
+    # "pretend to be a/an/someone ...": "should I pretend to be confident?" is no hijack
+    r"\bpretend (?:to be (?:a|an|the|my|some(?:one|body))|you are|that you)\b",
+    r"\bi want you to act as\b",
     r"(?:^|[.!?:]\s*)act as (?:a|an)\b|\broleplay as\b",
     r"\b(?:jetzt|nun|ab jetzt|ab sofort) bist du\b|\bdu bist (?:jetzt|nun|ab jetzt)\b",
     r"\bstell dir vor,? du bist\b|\btu so,? als\b|\bich möchte,? dass (?:sie|du) als\b",
@@ -76,8 +78,8 @@ ROLE = _rule(
 REVEAL = _rule(
     "reveal the prompt",
     r"\b(?:show|print|reveal|output|repeat|display|spell|leak|tell|zeig|gib|nenn|wiederhol)\w*"
-    + _words(3) + r"(?:(?:system|initial|original|hidden|full|whole|complete|gesamt|vollständig)"
-    r"\w* (?:prompt|instruction|message|anweisung)|prompt[- ]?text)",
+    + _words(3) + r"(?:(?:system|initial|original|ursprünglich|hidden|full|whole|complete|"
+    r"gesamt|vollständig)\w* (?:prompt|instruction|message|anweisung)|prompt[- ]?text)",
     r"\bwhat (?:was|is) written (?:at the beginning|above|before)\b",
     r"\bwas steht (?:am anfang|oben|davor)\b|\btext above\b",
 )
