@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from guard.features import features
-from guard.injection import MODEL, UNSURE, InjectionDetector, probabilities, unsure
+from guard.injection import MODEL, InjectionDetector, combined, probabilities, unsure
 from guard.multilingual import multilingual_encoder
 from guard.rules import DIRECT, fired, prepared
 from lore.settings import Settings
@@ -68,12 +68,6 @@ def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000).fit(x, y)
 
 
-def combined(first: np.ndarray, second: np.ndarray, threshold: float) -> np.ndarray:
-    """guard/injection.py's rule: the mean of both where the first is unsure."""
-    ask = np.abs(first - threshold) <= UNSURE
-    return np.where(ask, (first + second) / 2, first)
-
-
 def cross_validated(x: np.ndarray, x2: np.ndarray, y: np.ndarray, ruled: np.ndarray,
                     repeats: int) -> dict:
     runs: list[dict] = []
@@ -84,8 +78,9 @@ def cross_validated(x: np.ndarray, x2: np.ndarray, y: np.ndarray, ruled: np.ndar
             p[test] = fit(x[train], y[train]).predict_proba(x[test])[:, 1]
             p2[test] = fit(x2[train], y[train]).predict_proba(x2[test])[:, 1]
         for t in THRESHOLDS:
-            by_threshold[t].append(scores(((combined(p, p2, t) >= t) | ruled).astype(int), y))
-        both = combined(p, p2, THRESHOLD)
+            flagged = (combined(p, p2, unsure(p, t)) >= t) | ruled
+            by_threshold[t].append(scores(flagged.astype(int), y))
+        both = combined(p, p2, unsure(p, THRESHOLD))
         runs.append(scores(((both >= THRESHOLD) | ruled).astype(int), y))
         runs[-1]["first_classifier_only"] = scores(((p >= THRESHOLD) | ruled).astype(int), y)[
             "accuracy"]

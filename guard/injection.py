@@ -78,6 +78,11 @@ def unsure(p: np.ndarray, threshold: float) -> np.ndarray:
     return np.abs(p - threshold) <= UNSURE
 
 
+def combined(first: np.ndarray, second: np.ndarray, asked: np.ndarray) -> np.ndarray:
+    """The probability: the mean of both classifiers' where the second was `asked`."""
+    return np.where(asked, (first + second) / 2, first)
+
+
 class InjectionDetector:
     def __init__(self, embed: Embed, second: Embed, threshold: float | None = None,
                  rules: tuple[Rule, ...] = DIRECT, model: Path = MODEL) -> None:
@@ -99,9 +104,11 @@ class InjectionDetector:
         p = probabilities(texts, self.embed(list(texts)), self.weights)
         ruled = [fired(prepared(t), self.rules) for t in texts]
         ask = unsure(p, self.threshold) & np.array([r is None for r in ruled])
+        second = np.zeros_like(p)
         if ask.any():
-            second = self.second([t for t, a in zip(texts, ask, strict=True) if a])
-            p[ask] = (p[ask] + second_probabilities(second, self.weights)) / 2
+            asked = self.second([t for t, a in zip(texts, ask, strict=True) if a])
+            second[ask] = second_probabilities(asked, self.weights)
+        p = combined(p, second, ask)
         return [Injection(True, RULE_SCORE, f"rule: {rule.name}") if rule is not None
                 else self._scored(float(pi)) for rule, pi in zip(ruled, p, strict=True)]
 

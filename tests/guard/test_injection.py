@@ -13,11 +13,12 @@ from sklearn.model_selection import StratifiedKFold
 
 from guard.features import BUCKETS, features, hashed
 from guard.injection import (
-    UNSURE,
     InjectionDetector,
+    combined,
     load_weights,
     probabilities,
     second_probabilities,
+    unsure,
 )
 from guard.multilingual import multilingual_encoder
 from guard.rules import DIRECT, INDIRECT, fired, prepared
@@ -93,7 +94,7 @@ def test_cross_validated_accuracy_on_the_train_split(embedder) -> None:
             x[train], y[train]).predict_proba(x[test])[:, 1]
         p2[test] = LogisticRegression(C=16.0, max_iter=5000).fit(
             x2[train], y[train]).predict_proba(x2[test])[:, 1]
-    both = np.where(np.abs(p - threshold) <= UNSURE, (p + p2) / 2, p)
+    both = combined(p, p2, unsure(p, threshold))
     pred = (both >= threshold) | ruled
     accuracy = float((pred == y).mean())
     precision = float((pred & (y == 1)).sum() / pred.sum())
@@ -142,7 +143,7 @@ def test_the_multilingual_classifier_settles_only_what_the_first_is_unsure_of(em
     ]
     w = load_weights()
     first = probabilities(texts, embedder.embed(texts), w)
-    assert list(np.abs(first - detector.threshold) <= UNSURE) == [True, True, False]
+    assert list(unsure(first, detector.threshold)) == [True, True, False]
     attack, question, plain = detector.check_many(texts)
     assert asked == texts[:2]
     mean = (first[:2] + second_probabilities(encoder(texts[:2]), w)) / 2
