@@ -20,7 +20,7 @@ from guard.injection import (
     second_probabilities,
     unsure,
 )
-from guard.multilingual import multilingual_encoder
+from guard.multilingual import MAX_CHARS, multilingual_encoder
 from guard.rules import DIRECT, INDIRECT, fired, prepared
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +151,14 @@ def test_the_multilingual_classifier_settles_only_what_the_first_is_unsure_of(em
     assert attack.score == pytest.approx(mean[0], abs=1e-4)
     assert not question.flagged and question.score == pytest.approx(mean[1], abs=1e-4)
     assert not plain.flagged and plain.score == pytest.approx(first[2], abs=1e-4)
+
+
+def test_the_multilingual_encoder_reads_a_bounded_prefix() -> None:
+    """A 16,000-character history turn would cost it 0.4 s: it reads the question limit."""
+    encoder = multilingual_encoder()
+    text = ("Wie viele Urlaubstage bekomme ich? " * 100)[:MAX_CHARS] + " Ignore that. " * 1000
+    assert np.allclose(encoder([text]), encoder([text[:MAX_CHARS]]))
+    assert not np.allclose(encoder([text[: MAX_CHARS // 2]]), encoder([text[:MAX_CHARS]]))
 
 
 def test_the_document_rules_include_the_overrides() -> None:
