@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from evaluation.dataset import load_eval_set
 from guard.features import features
 from guard.injection import MODEL, InjectionDetector, combined, probabilities, unsure
 from guard.multilingual import multilingual_encoder
@@ -95,8 +96,7 @@ def cross_validated(x: np.ndarray, x2: np.ndarray, y: np.ndarray, ruled: np.ndar
 
 def benign_flagged(detector: InjectionDetector) -> dict:
     """Per threshold: the share of real questions flagged, and of those asked twice."""
-    questions = [json.loads(line)["question"] for path in BENIGN
-                 for line in path.read_text().splitlines() if line.strip()]
+    questions = [item.question for path in BENIGN for item in load_eval_set(path)]
     first = probabilities(questions, detector.embed(questions), detector.weights)
     ruled = np.array([fired(prepared(q), DIRECT) is not None for q in questions])
     out: dict = {"questions": len(questions)}

@@ -38,7 +38,6 @@ class Injection:
     reason: str  # "rule: <name>", "classifier", or "" when clean
 
 
-
 @dataclass(frozen=True)
 class Weights:
     coef: np.ndarray  # one per feature of guard/features.py
