@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from answer.evidence import Signals, absent_names, decide, similarity
+from answer.evidence import Signals, absent_names, decide, similarity, unstated_releases
 from answer.extractive import coverage
 from answer.grounding import NOT_FOUND
 from answer.relevance import Embed
@@ -41,9 +41,11 @@ class Evidence:
             similarity=similarity(question, quotable, sections, self.embed),
             retrieval=max(0.0, top or 0.0),
             coverage=lexical,
+            unstated=unstated_releases(question, context.passages),
         )
         verdict = decide(signals, context, self.threshold)
-        annotate(answer=verdict.answer, score=round(verdict.score, 4), absent=len(signals.absent))
+        annotate(answer=verdict.answer, score=round(verdict.score, 4), absent=len(signals.absent),
+                 unstated=len(signals.unstated))
         if verdict.answer:
             return replace(state, evidence=verdict)
         answer = Answer(text=NOT_FOUND, abstained=True, evidence=verdict.score,

@@ -12,6 +12,7 @@ from answer.evidence import (
     decide,
     names,
     similarity,
+    unstated_releases,
 )
 from answer.extractive import coverage
 from core.models import Budget, Context, Passage
@@ -43,6 +44,32 @@ def test_an_absent_name_abstains_whatever_the_score() -> None:
     verdict = decide(Signals(("VPN",), 0.9, 0.9, 1.0), ctx)
     assert not verdict.answer and verdict.reason == "The documents never mention VPN."
     assert verdict.see_also == ("a.md", "b.md", "c.md")  # the closest, best first
+
+
+def passage(text: str, section: str = "Release notes") -> Passage:
+    return Passage("notes.md", "Fleet Manager", (section,), None, ("notes.md#0",), text, 1.0, 5,
+                   0)
+
+
+def test_a_release_the_passages_never_state_is_unstated() -> None:
+    found = [passage("Fleet Manager 4.2 adds fleet maps. Version 4.3.1 fixes sync."),
+             passage("Planned for Q3.", "Fleet Manager 5.0")]
+    ask = "When will Fleet Manager {} be released?".format
+    assert unstated_releases(ask("4.4"), found) == ("4.4",)
+    assert unstated_releases(ask("4.2"), found) == ()
+    assert unstated_releases(ask("4.3"), found) == ()  # 4.3.1 is a 4.3 release
+    assert unstated_releases(ask("5.0"), found) == ()  # stated by a section heading
+    assert unstated_releases(ask("14.2"), found) == ("14.2",)  # not by 4.2
+    assert unstated_releases(ask("4.20"), found) == ("4.20",)
+    # A figure with its unit may be answered by a rule that never states it.
+    assert unstated_releases("Is a 2.5 GB upload allowed? Do 1.5 hours count?", found) == ()
+
+
+def test_an_unstated_release_abstains_whatever_the_score() -> None:
+    verdict = decide(Signals((), 0.9, 0.9, 1.0, unstated=("4.3",)), context("a.md"))
+    assert not verdict.answer
+    assert verdict.reason == "None of the passages found mentions version 4.3."
+    assert verdict.absent == ("4.3",) and verdict.see_also == ("a.md",)
 
 
 def test_a_low_score_says_what_the_closest_passages_are_about() -> None:

@@ -23,11 +23,17 @@ NOT_SAID = (
     "Does the company match pension contributions?",
     "What is the capital of Australia?",
 )
+# The release notes and the roadmap name Fleet Manager 4.0.0 to 4.2.0 and 5.0, never 4.3.
+UNRELEASED = (
+    "When will Fleet Manager 4.3 be released and what is new in it?",
+    "What is new in Fleet Manager 4.3?",
+)
 # (question, cited source, its page)
 SAID = (
     ("How many days a week am I allowed to work from home?", "handbook/employee-handbook.pdf", 1),
     ("What is the price of the Atlas 150?", "product/price-list.csv", None),
     ("Which PostgreSQL version does Fleet Manager require?", "product/release-notes.md", None),
+    ("When is Fleet Manager 5.0 planned to be released?", "product/roadmap-2025.pptx", 3),
 )
 
 
@@ -53,6 +59,14 @@ def test_a_question_the_passages_do_not_answer_is_refused(sample_lore: Lore,
     answer, steps = asked(sample_lore, question)
     assert answer.abstained and answer.citations == ()
     assert answer.reason.startswith(("The closest passages are about", "The documents never"))
+    assert "generate" not in steps
+
+
+@pytest.mark.parametrize("question", UNRELEASED)
+def test_a_release_no_passage_states_is_refused(sample_lore: Lore, question: str) -> None:
+    answer, steps = asked(sample_lore, question)
+    assert answer.abstained and answer.citations == ()
+    assert answer.reason == "None of the passages found mentions version 4.3."
     assert "generate" not in steps
 
 
