@@ -32,13 +32,13 @@ from quality_setup import bench_settings, ensure_index, lore_app
 
 from answer.extractive import NOT_FOUND, candidates
 from answer.grounding import MARKER
-from context.coverage import coverage_reach
-from context.packing import windows
+from context.assemble import pool
+from context.packing import PackingOrder
 from context.passages import reading_order
 from context.render import Count, render_passages
 from context.selection import Selection
 from context.units import Unit, units_of
-from core.models import Budget, Context, Passage, ScoredChunk
+from core.models import Context, Passage, ScoredChunk
 from core.text import squash
 from evaluation import EvalItem, context_recall, load_eval_set, mean, token_f1
 from evaluation.text import content_words, tokens
@@ -116,10 +116,11 @@ def measure(app: Lore, item: EvalItem, count: Count) -> Bounds:
     state, _ = run(app.flows.evaluate, State(Query(item.question, budget=BUDGET)))
     context = need(state.prompt, "prompt").context
     hits = need(state.retrieval, "retrieval")
-    pool = windows(hits.hits, coverage_reach(hits.hits), partial(app.store.neighbours,
-                   state.version), (d.chunk.chunk.id for d in hits.duplicates))
+    # What assembly chose among: the builder packs by coverage at the order's own reach.
+    found = pool(hits.hits, partial(app.store.neighbours, state.version), hits.duplicates,
+                 PackingOrder.COVERAGE, None)
     wanted = set(content_words(" ".join(item.reference_contexts)))
-    budget: Budget = context.budget
+    budget = context.budget
     whole = replace(budget, reserve=0).context
     answer = need(state.answer, "answer")
     reference = item.reference_answer or ""
@@ -127,8 +128,8 @@ def measure(app: Lore, item: EvalItem, count: Count) -> Bounds:
     return Bounds(
         recall=context_recall(refs, render_passages(context.passages)) or 0.0,
         f1=token_f1(NOT_FOUND if answer.abstained else MARKER.sub("", answer.text), reference),
-        packed=context_recall(refs, oracle_pack(pool, wanted, budget.context, count)) or 0.0,
-        whole=context_recall(refs, oracle_pack(pool, wanted, whole, count)) or 0.0,
+        packed=context_recall(refs, oracle_pack(found, wanted, budget.context, count)) or 0.0,
+        whole=context_recall(refs, oracle_pack(found, wanted, whole, count)) or 0.0,
         answers=oracle_answers(context, reference),
         reserve=budget.reserve,
     )

@@ -41,11 +41,7 @@ def assemble(
     """
     kept = [h for h in hits if h.score >= min_score]
     below = [h for h in hits if h.score < min_score]
-    candidates = kept
-    if neighbours is not None:
-        default = coverage_reach(kept) if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
-        reach_of = default if reach is None else reach
-        candidates = windows(kept, reach_of, neighbours, (d.chunk.chunk.id for d in duplicates))
+    candidates = pool(kept, neighbours, duplicates, order, reach)
     passages, redundant, tokens = _fit(candidates, question, budget.context, count, order)
     placed = {cid for p in passages for cid in p.chunk_ids}
     repeats = set(redundant)
@@ -58,6 +54,19 @@ def assemble(
     ]
     assert tokens <= budget.context, f"packed {tokens} tokens into {budget.context}"
     return Context(passages=passages, tokens=tokens, budget=budget, dropped=tuple(report))
+
+
+def pool(
+    kept: Sequence[ScoredChunk], neighbours: NeighbourFetch | None,
+    duplicates: Sequence[Duplicate], order: PackingOrder, reach: int | None,
+) -> list[ScoredChunk]:
+    """What packing chooses among: the hits kept and, with `neighbours`, the chunks out to
+    `reach` positions around them (None: the order's own reach), copies left out."""
+    if neighbours is None:
+        return list(kept)
+    default = coverage_reach(kept) if order is PackingOrder.COVERAGE else NEIGHBOUR_REACH
+    return windows(kept, default if reach is None else reach, neighbours,
+                   (d.chunk.chunk.id for d in duplicates))
 
 
 def _fit(
