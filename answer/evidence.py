@@ -135,7 +135,7 @@ def decide(signals: Signals, context: Context, threshold: float = THRESHOLD) -> 
                        f"{_listed(signals.unstated)}.", see_also(context), signals.unstated)
     if score < threshold:
         about = topic(context)
-        reason = (f"The closest passages are about {about}, which does not answer this."
+        reason = (f"The closest passages are about {about}, but they do not clearly answer this."
                   if about else "Nothing in the documents answers this.")
         return Verdict(False, score, reason, see_also(context))
     return Verdict(True, score)
